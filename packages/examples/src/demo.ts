@@ -1,0 +1,2 @@
+import { y } from "@sequoia-sdk/node"
+export const w = y

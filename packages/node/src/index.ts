@@ -1,0 +1,2 @@
+import { x } from "@sequoia-sdk/client"
+export const y = x

@@ -1,1 +1,56 @@
-export const x = 1
+/**
+ * The Sequoia SDK for Effect: a client for the Piksel Palette Sequoia services (registry, identity and
+ * resourceful data services), platform-agnostic: it runs over any `HttpClient` layer.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as Auth from "./Auth.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Correlation from "./Correlation.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Criteria from "./Criteria.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Endpoint from "./Endpoint.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Page from "./Page.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Registry from "./Registry.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Sequoia from "./Sequoia.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SequoiaError from "./SequoiaError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Transport from "./Transport.js"

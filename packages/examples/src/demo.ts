@@ -1,2 +1,158 @@
-import { y } from "@sequoia-sdk/node"
-export const w = y
+/**
+ * The demo: authenticate, browse `metadata/contents` with a criterion and an inclusion across every page,
+ * store a content and read it back.
+ *
+ * With no configuration it starts the embedded Sequoia emulator and runs against it. With
+ * SEQUOIA_REGISTRY_URL, SEQUOIA_CLIENT_ID and SEQUOIA_CLIENT_SECRET (and optionally SEQUOIA_OWNER, default:
+ * the tenant that ends the registry URL) it runs unchanged against that registry, and writes there only when
+ * SEQUOIA_DEMO_WRITE=1.
+ */
+import { Auth, Criteria, Registry, Sequoia } from "@sequoia-sdk/client"
+import { SequoiaNode } from "@sequoia-sdk/node"
+import { startEmulator } from "@sequoia-sdk/testkit"
+import { Cause, Console, Duration, Effect, Layer, Stream } from "effect"
+
+interface Target {
+  readonly registryUrl: string
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly owner: string
+  readonly write: boolean
+  readonly label: string
+  readonly close: () => Promise<void>
+}
+
+const env = (name: string): string | undefined => {
+  const value = process.env[name]?.trim()
+  return value === undefined || value === "" ? undefined : value
+}
+
+const chooseTarget = async (): Promise<Target> => {
+  const registryUrl = env("SEQUOIA_REGISTRY_URL")
+  if (registryUrl !== undefined) {
+    const clientId = env("SEQUOIA_CLIENT_ID")
+    const clientSecret = env("SEQUOIA_CLIENT_SECRET")
+    if (clientId === undefined || clientSecret === undefined) {
+      throw new Error("SEQUOIA_REGISTRY_URL is set, so SEQUOIA_CLIENT_ID and SEQUOIA_CLIENT_SECRET are needed too")
+    }
+    return {
+      registryUrl,
+      clientId,
+      clientSecret,
+      owner: env("SEQUOIA_OWNER") ?? Registry.ownerOf(registryUrl),
+      write: env("SEQUOIA_DEMO_WRITE") === "1",
+      label: `registry ${registryUrl}`,
+      close: async () => {}
+    }
+  }
+  const emulator = await startEmulator()
+  return {
+    registryUrl: emulator.registryUrl,
+    clientId: emulator.credentials.clientId,
+    clientSecret: emulator.credentials.clientSecret,
+    owner: emulator.owner,
+    write: true,
+    label: `the embedded Sequoia emulator (${emulator.registryUrl})`,
+    close: () => emulator.close()
+  }
+}
+
+const contents = Sequoia.endpoint("metadata", "contents")
+
+const program = (target: Target) =>
+  Effect.gen(function*() {
+    const started = Date.now()
+    yield* Console.log(`Sequoia SDK demo against ${target.label}, owner "${target.owner}"`)
+    const registry = yield* Sequoia.registry
+    const services = yield* registry.services
+    yield* Console.log(`registry: ${services.size} services (${[...services.keys()].sort().join(", ")})`)
+
+    const criteria = Criteria.empty.pipe(
+      Criteria.equalTo("type", "movie"),
+      Criteria.include("assets", { fields: ["ref", "name", "contentRef", "type", "url"] }),
+      Criteria.perPage(25)
+    )
+    yield* Console.log("browsing metadata/contents where type = movie, including assets, 25 per page")
+    const totals = yield* contents.browse(target.owner, criteria).pages.pipe(
+      Stream.tap((page) =>
+        Console.log(
+          `  page: ${String(page.resources.length).padStart(3)} contents, ` +
+            `${String(page.linked["assets"]?.length ?? 0).padStart(3)} linked assets`
+        )
+      ),
+      Stream.runFold(
+        { pages: 0, resources: 0, assets: 0 },
+        (acc, page) => ({
+          pages: acc.pages + 1,
+          resources: acc.resources + page.resources.length,
+          assets: acc.assets + (page.linked["assets"]?.length ?? 0)
+        })
+      )
+    )
+    const browseMillis = Date.now() - started
+    yield* Console.log(
+      `browse: ${totals.pages} pages, ${totals.resources} contents, ${totals.assets} linked assets ` +
+        `in ${browseMillis} ms (authenticated with client "${target.clientId}")`
+    )
+
+    if (!target.write) {
+      yield* Console.log("store skipped: set SEQUOIA_DEMO_WRITE=1 to store and read back a content")
+      return
+    }
+    const name = `sdk-demo-${started.toString(36)}`
+    const stored = yield* contents.store(target.owner, {
+      name,
+      title: "Stored by the Sequoia SDK for Effect demo",
+      type: "movie",
+      tags: ["sdk-demo"]
+    })
+    const ref = String(stored.resources[0]?.ref ?? `${target.owner}:${name}`)
+    yield* Console.log(`stored ${ref} (version ${String(stored.resources[0]?.version ?? "?")})`)
+    const read = yield* contents.read(target.owner, ref)
+    const item = read.resources[0]
+    yield* Console.log(`read back ${ref}:`)
+    yield* Console.log(
+      JSON.stringify(
+        item === undefined
+          ? null
+          : { ref: item.ref, title: item.title, type: item.type, tags: item.tags, createdAt: item.createdAt },
+        null,
+        2
+      ).split("\n").map((line) => `  ${line}`).join("\n")
+    )
+    yield* Console.log(`done in ${Date.now() - started} ms`)
+  })
+
+const main = async (): Promise<number> => {
+  let target: Target
+  try {
+    target = await chooseTarget()
+  } catch (e) {
+    console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`)
+    return 2
+  }
+  const client = SequoiaNode.layer({
+    registryUrl: target.registryUrl,
+    auth: Auth.clientGrant({ clientId: target.clientId, clientSecret: target.clientSecret }),
+    userAgent: "sequoia-demo/0.1.0",
+    requestTimeout: Duration.seconds(20),
+    retry: { maxTries: 3, interval: 0.5, jitter: false }
+  })
+  const exit = await Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
+    // Building the client loads the registry: an unreachable registry fails here, within 10 s.
+    const context = yield* Layer.build(client).pipe(
+      Effect.timeoutFail({
+        duration: Duration.seconds(10),
+        onTimeout: () => new Error(`the registry ${target.registryUrl} did not answer within 10 s`)
+      })
+    )
+    yield* program(target).pipe(Effect.provide(context))
+  })))
+  await target.close()
+  if (exit._tag === "Success") return 0
+  const error = Cause.squash(exit.cause)
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`)
+  return 1
+}
+
+main().then((code) => process.exit(code))

@@ -1,2 +1,10 @@
-import { x } from "@sequoia-sdk/client"
-export const y = x
+/**
+ * Node.js layers for the Sequoia SDK for Effect.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as SequoiaNode from "./SequoiaNode.js"

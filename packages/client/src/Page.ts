@@ -1,0 +1,173 @@
+/**
+ * One page of a Sequoia response: the resources under the resource key, the linked (included) resources,
+ * the paging `meta`, and the raw body. `meta` is optional on the wire (absent or `{}` on a last page or a
+ * read); a body that is not an object, a resource list that is not an array, or a link that is not a string
+ * is a `DecodeError`, never an empty page.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Predicate } from "effect"
+import { appendQuery, encodeValue, hasQueryKey } from "./internal/url.js"
+import { DecodeError } from "./SequoiaError.js"
+
+/**
+ * A resource as the service sent it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Resource = Readonly<Record<string, unknown>>
+
+/**
+ * The paging part of `meta`, as sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Meta {
+  readonly page?: number | undefined
+  readonly perPage?: number | undefined
+  readonly totalCount?: number | undefined
+  readonly first?: string | undefined
+  readonly prev?: string | undefined
+  readonly next?: string | undefined
+  readonly last?: string | undefined
+  readonly continue?: string | undefined
+  /** `meta.linked`: per inclusion, the reports of the service's own sub-requests. */
+  readonly linked?: Readonly<Record<string, ReadonlyArray<Resource>>> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page<A = Resource> {
+  readonly resources: ReadonlyArray<A>
+  readonly linked: Readonly<Record<string, ReadonlyArray<Resource>>>
+  readonly meta: Meta
+  /** The body as received. */
+  readonly raw: unknown
+  /** The URL this page was fetched from. */
+  readonly url: string
+  /**
+   * The absolute URL of the next page (from `meta.next`, else `meta.continue`), resolved against the service
+   * location, with the owner added when the link lacks it; `undefined` on the last page.
+   */
+  readonly next: string | undefined
+}
+
+/**
+ * Resolves a link from `meta` against the service location, keeping the location's base path, using the
+ * link's path and query as given and adding `owner` only when the link has none.
+ *
+ * @since 0.1.0
+ * @category links
+ */
+export const resolveLink = (
+  location: string,
+  link: string,
+  owner: string | undefined
+): { readonly url: string } | { readonly error: string } => {
+  let url: string
+  if (/^https?:\/\//i.test(link)) {
+    if (new URL(link).origin !== new URL(location).origin) {
+      return { error: `the link ${link} points to another origin than the service (${location})` }
+    }
+    url = link
+  } else {
+    url = location.replace(/\/+$/, "") + (link.startsWith("/") ? link : `/${link}`)
+  }
+  return { url: owner === undefined || hasQueryKey(url, "owner") ? url : appendQuery(url, [["owner", encodeValue(owner)]]) }
+}
+
+const optionalNumber = (meta: Record<string, unknown>, key: string, where: string) => {
+  const value = meta[key]
+  if (value === undefined || value === null) return Effect.succeed(undefined)
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value
+  return typeof n === "number" && Number.isFinite(n)
+    ? Effect.succeed(n)
+    : Effect.fail(new DecodeError({ what: "page meta", where: `${where} meta.${key}`, detail: "is not a number" }))
+}
+
+const optionalString = (meta: Record<string, unknown>, key: string, where: string) => {
+  const value = meta[key]
+  if (value === undefined || value === null) return Effect.succeed(undefined)
+  return typeof value === "string"
+    ? Effect.succeed(value === "" ? undefined : value)
+    : Effect.fail(new DecodeError({ what: "page meta", where: `${where} meta.${key}`, detail: "is not a string" }))
+}
+
+const recordOfArrays = (
+  value: unknown,
+  what: string,
+  where: string
+): Effect.Effect<Readonly<Record<string, ReadonlyArray<Resource>>>, DecodeError> => {
+  if (value === undefined || value === null) return Effect.succeed({})
+  if (!Predicate.isRecord(value) || Array.isArray(value)) {
+    return Effect.fail(new DecodeError({ what, where, detail: "is not an object" }))
+  }
+  for (const [name, list] of Object.entries(value)) {
+    if (!Array.isArray(list)) {
+      return Effect.fail(new DecodeError({ what, where: `${where}.${name}`, detail: "is not an array" }))
+    }
+  }
+  return Effect.succeed(value as Record<string, ReadonlyArray<Resource>>)
+}
+
+/**
+ * Decodes a response body into a page.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decode = (options: {
+  readonly body: unknown
+  readonly key: string
+  readonly url: string
+  readonly location: string
+  readonly owner: string | undefined
+}): Effect.Effect<Page, DecodeError> =>
+  Effect.gen(function*() {
+    const { body, key, url } = options
+    const what = `page of ${key}`
+    if (body === undefined) {
+      return { resources: [], linked: {}, meta: {}, raw: body, url, next: undefined }
+    }
+    if (!Predicate.isRecord(body) || Array.isArray(body)) {
+      return yield* new DecodeError({ what, where: url, detail: "the body is not a JSON object" })
+    }
+    const rawMeta = body.meta
+    if (rawMeta !== undefined && rawMeta !== null && (!Predicate.isRecord(rawMeta) || Array.isArray(rawMeta))) {
+      return yield* new DecodeError({ what, where: `${url} meta`, detail: "is not an object" })
+    }
+    const list = body[key]
+    if (list === undefined && !Predicate.isRecord(rawMeta)) {
+      const keys = Object.keys(body).slice(0, 5).join(", ") || "none"
+      return yield* new DecodeError({ what, where: url, detail: `no "${key}" list and no meta (keys: ${keys})` })
+    }
+    if (list !== undefined && !Array.isArray(list)) {
+      return yield* new DecodeError({ what, where: `${url} ${key}`, detail: "is not an array" })
+    }
+    const m = (rawMeta ?? {}) as Record<string, unknown>
+    const where = url
+    const meta: Meta = {
+      page: yield* optionalNumber(m, "page", where),
+      perPage: yield* optionalNumber(m, "perPage", where),
+      totalCount: yield* optionalNumber(m, "totalCount", where),
+      first: yield* optionalString(m, "first", where),
+      prev: yield* optionalString(m, "prev", where),
+      next: yield* optionalString(m, "next", where),
+      last: yield* optionalString(m, "last", where),
+      continue: yield* optionalString(m, "continue", where),
+      linked: yield* recordOfArrays(m.linked, "page meta", `${where} meta.linked`)
+    }
+    const linked = yield* recordOfArrays(body.linked, what, `${url} linked`)
+    const link = meta.next ?? meta.continue
+    let next: string | undefined
+    if (link !== undefined) {
+      const resolved = resolveLink(options.location, link, options.owner)
+      if ("error" in resolved) return yield* new DecodeError({ what, where: `${url} meta`, detail: resolved.error })
+      next = resolved.url
+    }
+    return { resources: (list ?? []) as ReadonlyArray<Resource>, linked, meta, raw: body, url, next }
+  })

@@ -1,0 +1,242 @@
+/**
+ * The entry point: `Sequoia.layer(options)` builds a client over any `HttpClient`, `Sequoia.endpoint(service,
+ * resource)` names a resourceful endpoint, and `Sequoia.runtime(options)` gives plain TypeScript code a ready
+ * client with Promises and async iterables.
+ *
+ * @since 0.1.0
+ */
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import {
+  Cause,
+  type Duration,
+  Effect,
+  Exit,
+  Layer,
+  ManagedRuntime,
+  type Redacted,
+  Runtime,
+  type Scope,
+  Stream
+} from "effect"
+import * as Auth from "./Auth.js"
+import * as Endpoint from "./Endpoint.js"
+import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
+import type * as Page from "./Page.js"
+import * as Registry from "./Registry.js"
+import type { RetryPolicy } from "./RetryPolicy.js"
+import { InvalidConfig, type SequoiaError } from "./SequoiaError.js"
+import * as Transport from "./Transport.js"
+
+/**
+ * The configured client that every endpoint operation requires.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const Sequoia = SequoiaTag
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export type Sequoia = SequoiaTag
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Service = ClientService
+
+/**
+ * Everything `layer` provides.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = SequoiaTag | Registry.Registry | Auth.Auth | Transport.Transport
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SequoiaOptions {
+  /** The full registry URL, ending with the tenant: `https://registry.example.com/services/<owner>`. */
+  readonly registryUrl: string
+  /** `Auth.clientGrant(…)`, `Auth.byoToken(…)`, `Auth.noAuth()` or `Auth.mutual()`. */
+  readonly auth: Auth.AuthConfig
+  /** `Content-Type` of JSON bodies and `Accept`; default `application/vnd.piksel+json`. */
+  readonly contentType?: string | undefined
+  /** A prefix for the User-Agent. */
+  readonly userAgent?: string | undefined
+  /** Bounds each attempt, body read included; default 240 seconds. */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  readonly retry?: RetryPolicy | undefined
+  /** Extra headers on every request. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Redirect hops followed; default 10. */
+  readonly maxRedirects?: number | undefined
+  /** Sent as `X-Correlation-ID` on every request. */
+  readonly correlationId?: string | undefined
+  /** With `applicationId`: each operation sends `<userId>/<applicationId>/<uuid>`. */
+  readonly userId?: string | undefined
+  readonly applicationId?: string | undefined
+  /** `process` (default): tokens shared by every client of the process; `isolated`: this client's own. */
+  readonly tokenCache?: "process" | "isolated" | undefined
+}
+
+const checkRegistryUrl = (url: string): Effect.Effect<string, InvalidConfig> => {
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error()
+    if (parsed.pathname.split("/").filter((s) => s !== "").length === 0) {
+      return Effect.fail(
+        new InvalidConfig({ setting: "registryUrl", detail: `${url} does not end with /services/<owner>` })
+      )
+    }
+    return Effect.succeed(url.replace(/\/+$/, ""))
+  } catch {
+    return Effect.fail(new InvalidConfig({ setting: "registryUrl", detail: `${JSON.stringify(url)} is not an http(s) URL` }))
+  }
+}
+
+/**
+ * The client as a Layer over any `HttpClient`. Building it loads the registry (so a wrong URL fails here);
+ * tokens are fetched on the first request that needs one.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: SequoiaOptions): Layer.Layer<Services, SequoiaError, HttpClient.HttpClient> => {
+  const transport = Transport.layer(options)
+  const registry = Layer.unwrapEffect(
+    Effect.map(checkRegistryUrl(options.registryUrl), (url) => Registry.layer(url))
+  ).pipe(Layer.provideMerge(transport))
+  const cache = options.tokenCache === "isolated" ? Auth.layerIsolatedCache : Auth.layerProcessCache
+  const auth = Auth.layer(options.auth).pipe(Layer.provide(cache), Layer.provideMerge(registry))
+  const client = Layer.effect(
+    SequoiaTag,
+    Effect.gen(function*() {
+      const transport = yield* Transport.Transport
+      const registry = yield* Registry.Registry
+      const auth = yield* Auth.Auth
+      return SequoiaTag.of({
+        transport,
+        registry,
+        auth,
+        send: ({ anonymous, ...spec }) =>
+          transport.request(anonymous === true ? spec : { ...spec, credentials: auth.credentials })
+      })
+    })
+  )
+  return client.pipe(Layer.provideMerge(auth))
+}
+
+/**
+ * An endpoint for `<service>/data/<resource>`; a value, no I/O.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const endpoint: (service: string, resource: string, options?: { readonly key?: string }) => Endpoint.Endpoint =
+  Endpoint.make
+
+/**
+ * The client's registry: its services and `refresh`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const registry: Effect.Effect<Registry.Service, never, Sequoia> = Effect.map(SequoiaTag, (c) => c.registry)
+
+/**
+ * A browse as async iterables, for plain TypeScript.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AsyncBrowse<A = Page.Resource> {
+  readonly pages: AsyncIterable<Page.Page<A>>
+  readonly resources: AsyncIterable<A>
+  readonly first: () => Promise<Page.Page<A>>
+}
+
+/**
+ * A ready client for code that does not use Effect: Promises that reject with the SDK's tagged errors, and
+ * async iterables for browses. Call `dispose()` when done; it closes the connections.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SequoiaRuntime {
+  readonly runPromise: <A, E>(effect: Effect.Effect<A, E, Services | Scope.Scope>) => Promise<A>
+  readonly iterate: <A, E>(stream: Stream.Stream<A, E, Services>) => AsyncIterable<A>
+  readonly browse: (
+    endpoint: Endpoint.Endpoint,
+    owner: string,
+    criteria?: Parameters<Endpoint.Endpoint["browse"]>[1],
+    options?: Endpoint.BrowseOptions
+  ) => AsyncBrowse
+  readonly dispose: () => Promise<void>
+  readonly managed: ManagedRuntime.ManagedRuntime<Services, SequoiaError>
+}
+
+const unwrapFailure = (error: unknown): unknown =>
+  Runtime.isFiberFailure(error) ? Cause.squash(error[Runtime.FiberFailureCauseId]) : error
+
+/**
+ * A ready client. The HTTP client defaults to the platform's `fetch` one; the Node package passes undici.
+ *
+ * @since 0.1.0
+ * @category runtime
+ */
+export const runtime = (
+  options: SequoiaOptions,
+  httpClient: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+): SequoiaRuntime => {
+  const managed = ManagedRuntime.make(layer(options).pipe(Layer.provide(httpClient)))
+  const runPromise = <A, E>(effect: Effect.Effect<A, E, Services | Scope.Scope>): Promise<A> =>
+    managed.runPromiseExit(Effect.scoped(effect)).then((exit) =>
+      Exit.isSuccess(exit) ? exit.value : Promise.reject(Cause.squash(exit.cause))
+    )
+  const iterate = <A, E>(stream: Stream.Stream<A, E, Services>): AsyncIterable<A> => ({
+    [Symbol.asyncIterator]: () => {
+      let inner: AsyncIterator<A> | undefined
+      const start = async () => {
+        if (inner === undefined) {
+          const rt = await managed.runtime().catch((e: unknown) => Promise.reject(unwrapFailure(e)))
+          inner = Stream.toAsyncIterableRuntime(stream, rt)[Symbol.asyncIterator]()
+        }
+        return inner
+      }
+      return {
+        next: () => start().then((it) => it.next()).catch((e: unknown) => Promise.reject(unwrapFailure(e))),
+        return: async (value?: unknown) => {
+          if (inner?.return) await inner.return()
+          return { done: true, value: value as A }
+        }
+      }
+    }
+  })
+  return {
+    runPromise,
+    iterate,
+    browse: (endpoint, owner, criteria, browseOptions) => {
+      const browse = endpoint.browse(owner, criteria, browseOptions)
+      return {
+        pages: iterate(browse.pages),
+        resources: iterate(browse.resources),
+        first: () => runPromise(browse.first)
+      }
+    },
+    dispose: () => managed.dispose(),
+    managed
+  }
+}
+
+/**
+ * Wraps a secret read from somewhere else (for `Auth.clientGrant`), for symmetry with `Redacted.make`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export type Secret = string | Redacted.Redacted<string>

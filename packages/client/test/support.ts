@@ -1,0 +1,40 @@
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Auth, Sequoia } from "@sequoia-sdk/client"
+import { type Emulator, type EmulatorOptions, startEmulator } from "@sequoia-sdk/testkit"
+import { Effect, Layer } from "effect"
+
+/**
+ * The HTTP clients the core suite runs over: the platform's fetch client (proving the core needs nothing
+ * from Node) and undici. Fetch is told not to follow redirects itself: the SDK does that.
+ */
+export const httpClients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  [
+    "fetch",
+    FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" })))
+  ],
+  ["undici", NodeHttpClient.layerUndici]
+]
+
+/** An emulator on 127.0.0.1, closed with the scope. */
+export const emulator = (options?: EmulatorOptions) =>
+  Effect.acquireRelease(
+    Effect.promise(() => startEmulator(options)),
+    (e) => Effect.promise(() => e.close())
+  )
+
+/** A client for the emulator with its own token cache. */
+export const clientLayer = (
+  e: Emulator,
+  http: Layer.Layer<HttpClient.HttpClient>,
+  overrides: Partial<Sequoia.SequoiaOptions> = {}
+) =>
+  Sequoia.layer({
+    registryUrl: e.registryUrl,
+    auth: Auth.clientGrant(e.credentials),
+    tokenCache: "isolated",
+    ...overrides
+  }).pipe(Layer.provide(http))
+
+/** Names of the query parameters of a logged request. */
+export const queryKeys = (query: ReadonlyArray<readonly [string, string]>) => query.map(([k]) => k)

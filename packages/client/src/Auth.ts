@@ -135,7 +135,9 @@ interface Slot {
  * @since 0.1.0
  * @category models
  */
-export class CacheKey extends Data.Class<{ readonly clientId: string; readonly secretHash: string; readonly tokenUrl: string }> {}
+export class CacheKey
+  extends Data.Class<{ readonly clientId: string; readonly secretHash: string; readonly tokenUrl: string }>
+{}
 
 /**
  * @since 0.1.0
@@ -383,7 +385,10 @@ export const make = (config: AuthConfig): Effect.Effect<Service, SequoiaError, T
         if (Redacted.value(config.token).trim() === "") {
           return yield* new InvalidConfig({ setting: "auth.token", detail: "is empty" })
         }
-        const credential: Credential = { header: Redacted.make(`Bearer ${Redacted.value(config.token)}`), generation: 0 }
+        const credential: Credential = {
+          header: Redacted.make(`Bearer ${Redacted.value(config.token)}`),
+          generation: 0
+        }
         return {
           config,
           credentials: { get: Effect.succeed(credential), invalidate: () => Effect.void, renewable: false }

@@ -29,7 +29,6 @@ export type Strategy =
   | { readonly _tag: "Fixed"; readonly id: string }
   | { readonly _tag: "PerOperation"; readonly prefix: string }
 
-// eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u001f\u007f]/
 
 const clean = (setting: string, value: string | undefined): Effect.Effect<string | undefined, InvalidConfig> => {

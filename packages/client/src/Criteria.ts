@@ -332,7 +332,9 @@ export const toQuery = (self: Criteria): Effect.Effect<ReadonlyArray<readonly [s
   if (self.perPage !== undefined) pairs.push(["perPage", String(self.perPage)])
   if (self.page !== undefined) pairs.push(["page", String(self.page)])
   if (self.count) pairs.push(["count", "true"])
-  return Effect.succeed(pipe(pairs, (ps) => ps.map((p, i) => [p, i] as const)).sort((a, b) =>
-    a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1]
-  ).map(([p]) => p))
+  return Effect.succeed(
+    pipe(pairs, (ps) => ps.map((p, i) => [p, i] as const)).sort((a, b) =>
+      a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1]
+    ).map(([p]) => p)
+  )
 }

@@ -92,7 +92,6 @@ const checkOwner = (owner: string): Effect.Effect<string, InvalidRequest> =>
     ? Effect.succeed(owner.trim())
     : Effect.fail(invalid("owner", "is empty"))
 
-// eslint-disable-next-line no-control-regex
 const unsafeInPath = /[,/?#%\s\u0000-\u001f\u007f]/
 
 const checkRefs = (refs: ReadonlyArray<string>): Effect.Effect<string, InvalidRequest> => {

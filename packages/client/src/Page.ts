@@ -77,7 +77,9 @@ export const resolveLink = (
   } else {
     url = location.replace(/\/+$/, "") + (link.startsWith("/") ? link : `/${link}`)
   }
-  return { url: owner === undefined || hasQueryKey(url, "owner") ? url : appendQuery(url, [["owner", encodeValue(owner)]]) }
+  return {
+    url: owner === undefined || hasQueryKey(url, "owner") ? url : appendQuery(url, [["owner", encodeValue(owner)]])
+  }
 }
 
 const optionalNumber = (meta: Record<string, unknown>, key: string, where: string) => {

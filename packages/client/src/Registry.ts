@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, ParseResult, Ref, Schema } from "effect"
-import { type InvalidConfig, DecodeError, ServiceNotFound, type SequoiaError } from "./SequoiaError.js"
+import { DecodeError, type InvalidConfig, type SequoiaError, ServiceNotFound } from "./SequoiaError.js"
 import { Transport } from "./Transport.js"
 
 /**

@@ -105,7 +105,9 @@ export const resolve = (policy: RetryPolicy | undefined): Resolved => {
  */
 export const validate = (policy: RetryPolicy): string | undefined => {
   const positive = (name: string, n: number | null | undefined, min: number) =>
-    n !== undefined && n !== null && !(Number.isFinite(n) && n >= min) ? `${name} must be a number >= ${min}` : undefined
+    n !== undefined && n !== null && !(Number.isFinite(n) && n >= min)
+      ? `${name} must be a number >= ${min}`
+      : undefined
   const codes = policy.retryHttpStatusCodes === undefined
     ? []
     : Array.isArray(policy.retryHttpStatusCodes)

@@ -24,6 +24,7 @@ import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
 import type * as Page from "./Page.js"
 import * as Registry from "./Registry.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
+import * as SequoiaConfig from "./SequoiaConfig.js"
 import { InvalidConfig, type SequoiaError } from "./SequoiaError.js"
 import * as Transport from "./Transport.js"
 
@@ -95,7 +96,9 @@ const checkRegistryUrl = (url: string): Effect.Effect<string, InvalidConfig> => 
     }
     return Effect.succeed(url.replace(/\/+$/, ""))
   } catch {
-    return Effect.fail(new InvalidConfig({ setting: "registryUrl", detail: `${JSON.stringify(url)} is not an http(s) URL` }))
+    return Effect.fail(
+      new InvalidConfig({ setting: "registryUrl", detail: `${JSON.stringify(url)} is not an http(s) URL` })
+    )
   }
 }
 
@@ -130,6 +133,19 @@ export const layer = (options: SequoiaOptions): Layer.Layer<Services, SequoiaErr
   )
   return client.pipe(Layer.provideMerge(auth))
 }
+
+/**
+ * The client as a Layer, its options read through `Config` (see `SequoiaConfig` for the variables). With
+ * `SEQUOIA_AUTH_TYPE=mutual` the `HttpClient` you provide must present the client certificate; the Node
+ * package's `layerConfig` builds that one from the same variables.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides: Partial<SequoiaOptions> = {}
+): Layer.Layer<Services, SequoiaError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(SequoiaConfig.read, ({ options }) => layer({ ...options, ...overrides })))
 
 /**
  * An endpoint for `<service>/data/<resource>`; a value, no I/O.

@@ -8,12 +8,12 @@
  *
  * @since 0.1.0
  */
-import { type HttpClientError, HttpClient, HttpClientRequest } from "@effect/platform"
+import { HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
 import { Clock, Context, Duration, Effect, Layer, Redacted, ScheduleDecision } from "effect"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Correlation from "./Correlation.js"
-import { makeUserAgent } from "./internal/userAgent.js"
 import { redactUrl } from "./internal/url.js"
+import { makeUserAgent } from "./internal/userAgent.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import {
   ConnectionError,
@@ -402,7 +402,11 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
             const responseId = attempt.headers["x-correlation-id"]
             if (attempt.status >= 200 && attempt.status < 300) {
               if (!parsed.ok) {
-                return yield* new DecodeError({ what: spec.what ?? "response body", where: shown, detail: parsed.detail })
+                return yield* new DecodeError({
+                  what: spec.what ?? "response body",
+                  where: shown,
+                  detail: parsed.detail
+                })
               }
               const response: Response = {
                 status: attempt.status,
@@ -502,4 +506,3 @@ export const layer = (options: TransportOptions = {}): Layer.Layer<Transport, In
  */
 export const request = (spec: RequestSpec): Effect.Effect<Response, SequoiaError, Transport> =>
   Effect.flatMap(Transport, (t) => t.request(spec))
-

@@ -48,6 +48,11 @@ export * as Sequoia from "./Sequoia.js"
 /**
  * @since 0.1.0
  */
+export * as SequoiaConfig from "./SequoiaConfig.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as SequoiaError from "./SequoiaError.js"
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Auth, Criteria, Sequoia } from "@sequoia-sdk/client"
-import { Chunk, Effect, Either, Layer, Stream } from "effect"
+import { Chunk, Effect, Layer, Stream } from "effect"
 import { clientLayer, emulator, httpClients, queryKeys } from "./support.js"
 
 const contents = Sequoia.endpoint("metadata", "contents")
@@ -90,7 +90,10 @@ describe.each(httpClients)("over %s", (_name, http) => {
       yield* Effect.gen(function*() {
         yield* contents.browse(e.owner, Criteria.empty.pipe(Criteria.perPage(100))).pages.pipe(Stream.runDrain)
         yield* contents.browse(e.owner).first
-        yield* contents.read(e.owner, e.resources("metadata", "contents")[0]!.ref as string)
+        yield* contents.read(
+          e.owner,
+          e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
+        )
       }).pipe(Effect.provide(clientLayer(e, http)))
       expect(e.tokensIssued()).toBe(1)
       const token = e.requests({ service: "identity" })
@@ -215,7 +218,10 @@ describe.each(httpClients)("over %s", (_name, http) => {
       expect(badField._tag).toBe("InvalidRequest")
       const badRef = yield* contents.read(e.owner, "a:b,c:d/e").pipe(Effect.provide(layer), Effect.flip)
       expect(badRef._tag).toBe("InvalidRequest")
-      const bigint = yield* contents.store(e.owner, { name: "x", n: BigInt(1) }).pipe(Effect.provide(layer), Effect.flip)
+      const bigint = yield* contents.store(e.owner, { name: "x", n: BigInt(1) }).pipe(
+        Effect.provide(layer),
+        Effect.flip
+      )
       expect(bigint._tag).toBe("InvalidRequest")
       expect(e.requests({ service: "metadata" })).toHaveLength(0)
     }).pipe(Effect.scoped))

@@ -10,7 +10,7 @@
 import { Auth, Criteria, Registry, Sequoia } from "@sequoia-sdk/client"
 import { SequoiaNode } from "@sequoia-sdk/node"
 import { startEmulator } from "@sequoia-sdk/testkit"
-import { Cause, Console, Duration, Effect, Layer, Stream } from "effect"
+import { Cause, Console, Data, Duration, Effect, Layer, Stream } from "effect"
 
 interface Target {
   readonly registryUrl: string
@@ -54,6 +54,12 @@ const chooseTarget = async (): Promise<Target> => {
     write: true,
     label: `the embedded Sequoia emulator (${emulator.registryUrl})`,
     close: () => emulator.close()
+  }
+}
+
+class RegistryTimeout extends Data.TaggedError("RegistryTimeout")<{ readonly url: string }> {
+  override get message() {
+    return `the registry ${this.url} did not answer within 10 s`
   }
 }
 
@@ -143,7 +149,7 @@ const main = async (): Promise<number> => {
     const context = yield* Layer.build(client).pipe(
       Effect.timeoutFail({
         duration: Duration.seconds(10),
-        onTimeout: () => new Error(`the registry ${target.registryUrl} did not answer within 10 s`)
+        onTimeout: () => new RegistryTimeout({ url: target.registryUrl })
       })
     )
     yield* program(target).pipe(Effect.provide(context))

@@ -8,3 +8,8 @@
  * @since 0.1.0
  */
 export * as SequoiaNode from "./SequoiaNode.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as MutualTls from "./MutualTls.js"

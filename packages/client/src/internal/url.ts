@@ -50,4 +50,5 @@ export const appendQuery = (url: string, pairs: ReadonlyArray<readonly [string, 
 }
 
 /** Turns `content-segments` into `contentSegments`. */
-export const camelCase = (name: string): string => name.replace(/(?!^)-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
+export const camelCase = (name: string): string =>
+  name.replace(/(?!^)-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())

@@ -13,6 +13,11 @@ export * as Auth from "./Auth.js"
 /**
  * @since 0.1.0
  */
+export * as Browse from "./Browse.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Correlation from "./Correlation.js"
 
 /**

@@ -196,6 +196,16 @@ export interface SequoiaRuntime {
   readonly managed: ManagedRuntime.ManagedRuntime<Services, SequoiaError>
 }
 
+/**
+ * The platform's fetch client, told to hand redirects to the SDK (which keeps credentials on their origin).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const fetchHttpClient: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer.pipe(
+  Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" }))
+)
+
 const unwrapFailure = (error: unknown): unknown =>
   Runtime.isFiberFailure(error) ? Cause.squash(error[Runtime.FiberFailureCauseId]) : error
 
@@ -207,7 +217,7 @@ const unwrapFailure = (error: unknown): unknown =>
  */
 export const runtime = (
   options: SequoiaOptions,
-  httpClient: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+  httpClient: Layer.Layer<HttpClient.HttpClient> = fetchHttpClient
 ): SequoiaRuntime => {
   const managed = ManagedRuntime.make(layer(options).pipe(Layer.provide(httpClient)))
   const runPromise = <A, E>(effect: Effect.Effect<A, E, Services | Scope.Scope>): Promise<A> =>

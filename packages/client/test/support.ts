@@ -1,4 +1,4 @@
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Auth, Sequoia } from "@sequoia-sdk/client"
 import { type Emulator, type EmulatorOptions, startEmulator } from "@sequoia-sdk/testkit"
@@ -9,10 +9,7 @@ import { Effect, Layer } from "effect"
  * from Node) and undici. Fetch is told not to follow redirects itself: the SDK does that.
  */
 export const httpClients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  [
-    "fetch",
-    FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" })))
-  ],
+  ["fetch", Sequoia.fetchHttpClient],
   ["undici", NodeHttpClient.layerUndici]
 ]
 

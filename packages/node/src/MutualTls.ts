@@ -1,18 +1,15 @@
 /**
- * Mutual TLS for Node: an undici `HttpClient` that presents a client certificate on every request (registry,
+ * Mutual TLS material for Node: the client certificate presented on every request (registry,
  * token, data and business calls alike) and trusts the given server CA. Certificate verification is never
  * switched off.
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { SequoiaError } from "@sequoia-sdk/client"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Redacted } from "effect"
 import { createPrivateKey, X509Certificate } from "node:crypto"
 import { readFile } from "node:fs/promises"
 import { createSecureContext } from "node:tls"
-import { Agent } from "undici"
 
 /**
  * Each value is either PEM text or the path of a PEM file.
@@ -81,32 +78,3 @@ export const loadMaterial = (options: MutualTlsOptions) =>
     }
     return { cert: cert.pem, key: Redacted.make(key.pem), ca: ca?.pem }
   })
-
-/**
- * An undici `HttpClient` presenting the client certificate; its connections close with the layer's scope.
- *
- * @since 0.1.0
- * @category layers
- */
-export const httpClientLayer = (
-  options: MutualTlsOptions
-): Layer.Layer<HttpClient.HttpClient, SequoiaError.InvalidConfig> =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(
-      NodeHttpClient.Dispatcher,
-      Effect.flatMap(loadMaterial(options), (material) =>
-        Effect.acquireRelease(
-          Effect.sync(() =>
-            new Agent({
-              connect: {
-                cert: material.cert,
-                key: Redacted.value(material.key),
-                ...(material.ca === undefined ? {} : { ca: material.ca }),
-                rejectUnauthorized: true
-              }
-            })
-          ),
-          (agent) => Effect.promise(() => agent.destroy())
-        ))
-    ))
-  )

@@ -1,16 +1,64 @@
 /**
- * The Sequoia client on Node.js: the core client over an undici `HttpClient` that this module owns, so
- * disposing the client closes its connections.
+ * The Sequoia client on Node.js: the core client over an undici `HttpClient` whose connection pool this module
+ * owns (disposing the client closes its connections), optionally through a proxy and with mutual TLS.
  *
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Auth, Sequoia, SequoiaConfig } from "@sequoia-sdk/client"
-import type { SequoiaError } from "@sequoia-sdk/client/SequoiaError"
-import { Effect, Layer } from "effect"
-import { Agent } from "undici"
+import { Auth, Sequoia, SequoiaConfig, SequoiaError } from "@sequoia-sdk/client"
+import { Effect, Layer, Redacted } from "effect"
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import * as MutualTls from "./MutualTls.js"
+
+/**
+ * How the Node HTTP client connects.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectionOptions {
+  /**
+   * A proxy URL (`http://proxy.example:3128`), or `"environment"` to honour `HTTP_PROXY`, `HTTPS_PROXY` and
+   * `NO_PROXY`. Requests go through the proxy with `CONNECT`.
+   */
+  readonly proxy?: string | "environment" | undefined
+  /** Present a client certificate on every request (mutual TLS). */
+  readonly mutualTls?: MutualTls.MutualTlsOptions | undefined
+}
+
+/**
+ * The client options plus how to connect.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NodeOptions extends Sequoia.SequoiaOptions, ConnectionOptions {}
+
+const makeDispatcher = (options: ConnectionOptions): Effect.Effect<Dispatcher, SequoiaError.InvalidConfig> =>
+  Effect.gen(function*() {
+    const material = options.mutualTls === undefined ? undefined : yield* MutualTls.loadMaterial(options.mutualTls)
+    const tls = material === undefined ? undefined : {
+      cert: material.cert,
+      key: Redacted.value(material.key),
+      ...(material.ca === undefined ? {} : { ca: material.ca }),
+      rejectUnauthorized: true
+    }
+    const proxy = options.proxy
+    if (proxy === undefined) return new Agent(tls === undefined ? {} : { connect: tls })
+    if (proxy === "environment") {
+      return new EnvHttpProxyAgent(tls === undefined ? {} : { connect: tls, requestTls: tls })
+    }
+    const uri = yield* Effect.try({
+      try: () => {
+        const url = new URL(proxy)
+        if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http(s)")
+        return url.toString()
+      },
+      catch: () => new SequoiaError.InvalidConfig({ setting: "proxy", detail: "is not an http(s) URL" })
+    })
+    return new ProxyAgent(tls === undefined ? { uri } : { uri, requestTls: tls })
+  })
 
 /**
  * An undici `HttpClient` with its own connection pool, closed when the layer's scope ends.
@@ -18,15 +66,23 @@ import * as MutualTls from "./MutualTls.js"
  * @since 0.1.0
  * @category layers
  */
-export const httpClientLayer: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-  Layer.provide(Layer.scoped(
-    NodeHttpClient.Dispatcher,
-    Effect.acquireRelease(
-      Effect.sync(() => new Agent()),
-      (agent) => Effect.promise(() => agent.destroy())
-    )
-  ))
-)
+export const httpClientLayerWith = (
+  options: ConnectionOptions
+): Layer.Layer<HttpClient.HttpClient, SequoiaError.InvalidConfig> =>
+  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
+    Layer.provide(Layer.scoped(
+      NodeHttpClient.Dispatcher,
+      Effect.acquireRelease(makeDispatcher(options), (dispatcher) => Effect.promise(() => dispatcher.destroy()))
+    ))
+  )
+
+/**
+ * An undici `HttpClient` with its own connection pool and no proxy.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const httpClientLayer: Layer.Layer<HttpClient.HttpClient> = httpClientLayerWith({}).pipe(Layer.orDie)
 
 /**
  * The client, with undici built in.
@@ -34,8 +90,10 @@ export const httpClientLayer: Layer.Layer<HttpClient.HttpClient> = NodeHttpClien
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Sequoia.SequoiaOptions): Layer.Layer<Sequoia.Services, SequoiaError> =>
-  Sequoia.layer(options).pipe(Layer.provide(httpClientLayer))
+export const layer = (options: NodeOptions): Layer.Layer<Sequoia.Services, SequoiaError.SequoiaError> => {
+  const { mutualTls, proxy, ...core } = options
+  return Sequoia.layer(core).pipe(Layer.provide(httpClientLayerWith({ mutualTls, proxy })))
+}
 
 /**
  * A ready client for plain TypeScript, with undici built in.
@@ -43,8 +101,10 @@ export const layer = (options: Sequoia.SequoiaOptions): Layer.Layer<Sequoia.Serv
  * @since 0.1.0
  * @category runtime
  */
-export const runtime = (options: Sequoia.SequoiaOptions): Sequoia.SequoiaRuntime =>
-  Sequoia.runtime(options, httpClientLayer)
+export const runtime = (options: NodeOptions): Sequoia.SequoiaRuntime => {
+  const { mutualTls, proxy, ...core } = options
+  return Sequoia.runtime(core, httpClientLayerWith({ mutualTls, proxy }).pipe(Layer.orDie))
+}
 
 /**
  * The client with its options read through `Config` (see `SequoiaConfig`); with `SEQUOIA_AUTH_TYPE=mutual`
@@ -54,23 +114,23 @@ export const runtime = (options: Sequoia.SequoiaOptions): Sequoia.SequoiaRuntime
  * @category layers
  */
 export const layerConfig = (
-  overrides: Partial<Sequoia.SequoiaOptions> = {}
-): Layer.Layer<Sequoia.Services, SequoiaError> =>
+  overrides: Partial<NodeOptions> = {}
+): Layer.Layer<Sequoia.Services, SequoiaError.SequoiaError> =>
   Layer.unwrapEffect(
-    Effect.map(SequoiaConfig.read, ({ mutualTls, options }) =>
-      Sequoia.layer({ ...options, ...overrides }).pipe(
-        Layer.provide(mutualTls === undefined ? httpClientLayer : MutualTls.httpClientLayer(mutualTls))
-      ))
+    Effect.map(
+      SequoiaConfig.read,
+      ({ mutualTls, options }) => layer({ ...options, ...(mutualTls === undefined ? {} : { mutualTls }), ...overrides })
+    )
   )
 
 /**
- * The client with mutual TLS: every request presents the client certificate.
+ * The client with mutual TLS: every request presents the client certificate, and no token is used.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerMutualTls = (
-  options: Omit<Sequoia.SequoiaOptions, "auth">,
+  options: Omit<NodeOptions, "auth" | "mutualTls">,
   tls: MutualTls.MutualTlsOptions
-): Layer.Layer<Sequoia.Services, SequoiaError> =>
-  Sequoia.layer({ ...options, auth: Auth.mutual() }).pipe(Layer.provide(MutualTls.httpClientLayer(tls)))
+): Layer.Layer<Sequoia.Services, SequoiaError.SequoiaError> =>
+  layer({ ...options, auth: Auth.mutual(), mutualTls: tls })

@@ -1,0 +1,113 @@
+/**
+ * The Sequoia emulator: a real HTTP server on the loopback interface that speaks the Sequoia protocol (registry,
+ * identity, data services with paging and linked resources), with scripted faults and a request log.
+ *
+ * @since 0.1.0
+ */
+import type { FaultRule } from "./FaultRule.js"
+import * as internal from "./internal/server.js"
+import type { LoggedRequest, RequestFilter } from "./RequestLog.js"
+
+/**
+ * A client the identity service accepts for the client-credentials grant.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientCredentials {
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+/**
+ * How to start an emulator.
+ *
+ * - `host`: the interface to listen on (default `"127.0.0.1"`); `port`: default 0, a random free port.
+ * - `owner`: the tenant of the registry URL (default `"testmock"`); also the default owner of generated resources.
+ * - `clients`: the accepted clients (default one: `demo-client` / `demo-secret`).
+ * - `tokenLifetimeSeconds`: the `expires_in` of issued tokens (default 3600); tokens stop working after it, by the
+ *   server clock. `null` omits `expires_in` and tokens never expire.
+ * - `seed`: `"fixtures"` (default) loads the recorded Sequoia resources; `"empty"` starts with no resources.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EmulatorOptions {
+  readonly host?: string
+  readonly port?: number
+  readonly owner?: string
+  readonly clients?: ReadonlyArray<ClientCredentials>
+  readonly tokenLifetimeSeconds?: number | null
+  readonly seed?: "fixtures" | "empty"
+}
+
+/**
+ * Options of {@link Emulator.generate}.
+ *
+ * - `owner`: the owner of the generated resources (default: the emulator's `owner`).
+ * - `linkedAssetsPerItem`: also generate this many linked resources per item (default 0), in the collection
+ *   `linkedResource` (default `"assets"`) of the same service, each pointing at its parent through
+ *   `<singular parent>Ref` (`contentRef` for `contents`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GenerateOptions {
+  readonly owner?: string
+  readonly linkedAssetsPerItem?: number
+  readonly linkedResource?: string
+}
+
+/**
+ * A running emulator. Resource names are the path names (`"contents"`, `"offer-templates"`).
+ *
+ * - `location(service)`: the base URL of a service (`${url}/${service}`), as the registry lists it.
+ * - `requests(filter?)` / `clearRequests()`: the request log (see {@link LoggedRequest}).
+ * - `seed(service, resource, items)`: replaces a collection. Each item needs a `name` or a `ref`; missing `owner`
+ *   (the emulator's owner, or the ref's), `name`, `ref` (`owner:name`) and `version` are filled in.
+ * - `generate(service, resource, count, options?)`: adds deterministic resources `item-00001`, `item-00002`, …
+ * - `resources(service, resource)`: a copy of a collection, by owner then ref.
+ * - `addService(name)` / `removeService(name)`: changes the registry at run time (data is kept).
+ * - `fault(rule)` / `clearFaults()`: scripted faults (see {@link FaultRule}).
+ * - `revokeTokens()`: every token issued so far answers 401 from now on; `tokensIssued()` counts grants.
+ * - `close()`: stops the server and drops every connection, hung ones included.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Emulator {
+  readonly url: string
+  readonly registryUrl: string
+  readonly owner: string
+  readonly credentials: ClientCredentials
+  location(service: string): string
+  requests(filter?: RequestFilter): ReadonlyArray<LoggedRequest>
+  clearRequests(): void
+  seed(service: string, resource: string, items: ReadonlyArray<Record<string, unknown>>): void
+  generate(service: string, resource: string, count: number, options?: GenerateOptions): void
+  resources(service: string, resource: string): ReadonlyArray<Record<string, unknown>>
+  addService(name: string): void
+  removeService(name: string): void
+  fault(rule: FaultRule): void
+  clearFaults(): void
+  revokeTokens(): void
+  tokensIssued(): number
+  close(): Promise<void>
+}
+
+/**
+ * Starts an emulator and resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator = await startEmulator()
+ * const registry = await fetch(emulator.registryUrl).then((r) => r.json())
+ * await emulator.close()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const startEmulator: (options?: EmulatorOptions) => Promise<Emulator> = internal.start

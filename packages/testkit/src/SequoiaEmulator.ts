@@ -1,0 +1,66 @@
+/**
+ * The emulator as an Effect service: a `Context.Tag` and a scoped layer that starts the emulator and closes it when
+ * the scope ends.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import type { Emulator, EmulatorOptions } from "./Emulator.js"
+import { startEmulator } from "./Emulator.js"
+
+/**
+ * The running emulator, for tests and programs written with Effect.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { layer, SequoiaEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* SequoiaEmulator
+ *   return emulator.registryUrl
+ * }).pipe(Effect.provide(layer()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class SequoiaEmulator extends Context.Tag("@sequoia-sdk/testkit/SequoiaEmulator")<SequoiaEmulator, Emulator>() {}
+
+/**
+ * The emulator could not start: the options were invalid or the port could not be bound.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmulatorStartError extends Data.TaggedError("EmulatorStartError")<{ readonly cause: unknown }> {
+  override get message(): string {
+    const detail = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `The Sequoia emulator could not start (${detail}). Check the options, or use port 0 for a free port.`
+  }
+}
+
+/**
+ * Starts an emulator in the current scope; it closes (dropping every connection) when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const startScoped = (options?: EmulatorOptions): Effect.Effect<Emulator, EmulatorStartError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({ try: () => startEmulator(options), catch: (cause) => new EmulatorStartError({ cause }) }),
+    (emulator) => Effect.promise(() => emulator.close())
+  )
+
+/**
+ * A layer holding a running emulator, closed when the layer's scope ends.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: EmulatorOptions): Layer.Layer<SequoiaEmulator, EmulatorStartError> =>
+  Layer.scoped(SequoiaEmulator, startScoped(options))

@@ -1,0 +1,238 @@
+import type { ResourcefulDef } from "./descriptors.js"
+import { fieldValues, matches, parseFilter, scalarString } from "./filter.js"
+import type { Doc } from "./json.js"
+import { lowerFirst, project, singular, upperFirst } from "./json.js"
+import type { Query } from "./query.js"
+import { filtersOf } from "./query.js"
+import type { QueryPairs } from "./querystring.js"
+import { encodeQuery } from "./querystring.js"
+import type { ResourceContext } from "./state.js"
+import type { Entry } from "./store.js"
+import { cursorOf } from "./store.js"
+import { encodeToken } from "./token.js"
+
+/** A relationship ready to resolve. */
+export interface Relationship {
+  readonly name: string
+  readonly type: "direct" | "indirect"
+  readonly targetPath: string
+  readonly targetKey: string
+  readonly targetResourceful: ResourcefulDef | undefined
+  /** indirect: the filter (`withContentRef`) and the field it reads (`contentRef`) on the target */
+  readonly filterName: string
+  readonly filterPath: string
+  /** direct: the field of the parent holding the target ref(s) (`categoryRefs`) */
+  readonly fieldNamePath: string
+  readonly fields: ReadonlyArray<string> | undefined
+  readonly batchSize: number
+  /** a through relationship (`relatedMaterials.assets`): the direct relationship it goes through */
+  readonly through: Relationship | undefined
+}
+
+/** Linked pages requested in one response before a `continue` link is left to the client. */
+export const linkedPagesPerResponse = 5
+export const linkedPerPage = 100
+
+/**
+ * Finds a relationship of the resource: from the service descriptor when it declares it; otherwise, when the service
+ * has a collection named like the relationship, an indirect one through `with<SingularParent>Ref` (so generated
+ * `contents` include their generated `assets`).
+ */
+export const findRelationship = (ctx: ResourceContext, name: string): Relationship | undefined => {
+  const descriptor = ctx.service.descriptor
+  const def = ctx.resourceful?.relationships.get(name)
+  const parentFilter = `with${upperFirst(singular(ctx.resourceKey))}Ref`
+  if (def === undefined) {
+    if (descriptor?.byPath.has(name) === true || !ctx.service.collections.has(name)) return undefined
+    return {
+      name,
+      type: "indirect",
+      targetPath: name,
+      targetKey: name,
+      targetResourceful: undefined,
+      filterName: parentFilter,
+      filterPath: lowerFirst(parentFilter.slice(4)),
+      fieldNamePath: "",
+      fields: undefined,
+      batchSize: 10,
+      through: undefined
+    }
+  }
+  const target = descriptor?.byPlural.get(def.resourceType)
+  const filterName = def.filterName ?? parentFilter
+  let through: Relationship | undefined
+  if (def.through !== undefined) {
+    through = findRelationship(ctx, def.through)
+    if (through?.type !== "direct") return undefined
+  }
+  return {
+    name,
+    type: def.type,
+    targetPath: target?.hyphenatedPluralName ?? def.resourceType,
+    targetKey: def.resourceType,
+    targetResourceful: target,
+    filterName,
+    filterPath: target?.filters.get(filterName)?.fieldNamePath ?? lowerFirst(filterName.slice(4)),
+    fieldNamePath: def.fieldNamePath ?? `${singular(def.resourceType)}Ref`,
+    fields: def.fields,
+    batchSize: def.batchSize,
+    through
+  }
+}
+
+/** The linked resources and the sub-request reports (`meta.linked`) of a response. */
+export interface Linked {
+  readonly linked: Record<string, Array<Doc>>
+  readonly meta: Record<string, Array<Record<string, unknown>>>
+}
+
+const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+const refsIn = (docs: ReadonlyArray<Doc>, path: string): Array<string> => {
+  const seen = new Set<string>()
+  for (const doc of docs) {
+    for (const v of fieldValues(doc, path)) {
+      const s = scalarString(v)
+      if (s !== undefined && s !== "") seen.add(s)
+    }
+  }
+  return [...seen]
+}
+
+/**
+ * Resolves `include` the way the Sequoia services do: parents in batches of the relationship's `batchSize` (10); for
+ * each batch one sub-request, reported in `meta.linked.<rel>`. An indirect sub-request is a continue-mode browse of
+ * the target, `/data/<target>?fields=…&continue=true&<filterName>=<ref1>||…`, of which up to 5 pages of 100 are
+ * followed inside the response, each report's `request` carrying the previous report's `continue` link; when more
+ * remain the last report keeps its `continue` link (without `owner`, like the real one) for the client to follow. A
+ * direct sub-request reads the referenced refs, `/data/<target>/<ref1>,<ref2>…?fields=…`.
+ */
+export const resolveLinked = (
+  ctx: ResourceContext,
+  query: Query,
+  parents: ReadonlyArray<Entry>
+): Linked => {
+  const linked: Record<string, Array<Doc>> = {}
+  const meta: Record<string, Array<Record<string, unknown>>> = {}
+  for (const name of query.include) {
+    const rel = findRelationship(ctx, name)
+    if (rel === undefined) continue
+    const fields = query.relFields.get(name) ?? rel.fields
+    const extra = query.relFilters.get(name) ?? []
+    const items: Array<Doc> = []
+    const reports: Array<Record<string, unknown>> = []
+    const seen = new Set<string>()
+    const add = (entries: ReadonlyArray<Entry>) => {
+      for (const entry of entries) {
+        if (seen.has(entry.ref)) continue
+        seen.add(entry.ref)
+        items.push(project(entry.doc, fields))
+      }
+    }
+    const parentDocs = parents.map((p) => p.doc)
+    if (rel.type === "direct") {
+      for (const batch of chunks(parentDocs, rel.batchSize)) {
+        const refs = refsIn(batch, rel.fieldNamePath)
+        if (refs.length === 0) continue
+        const found = direct(ctx, rel, refs, extra)
+        reports.push(directReport(rel, refs, fields, found.length))
+        add(found)
+      }
+    } else {
+      const keys = rel.through === undefined
+        ? parents.map((p) => p.ref)
+        : refsIn(parentDocs, rel.through.fieldNamePath)
+      for (const batch of chunks(keys, rel.batchSize)) {
+        add(indirect(ctx, query.owner, rel, batch, fields, extra, reports))
+      }
+    }
+    linked[name] = items
+    meta[name] = reports
+  }
+  return { linked, meta }
+}
+
+const direct = (
+  ctx: ResourceContext,
+  rel: Relationship,
+  refs: ReadonlyArray<string>,
+  extra: QueryPairs
+): Array<Entry> => {
+  const collection = ctx.service.collections.get(rel.targetPath)
+  const filters = filtersOf(rel.targetResourceful, extra)
+  const found: Array<Entry> = []
+  for (const ref of refs) {
+    const entry = collection?.get(ref)
+    if (entry !== undefined && filters.every((f) => matches(entry.doc, f))) found.push(entry)
+  }
+  return found
+}
+
+const directReport = (
+  rel: Relationship,
+  refs: ReadonlyArray<string>,
+  fields: ReadonlyArray<string> | undefined,
+  found: number
+): Record<string, unknown> => {
+  const request = `/data/${rel.targetPath}/${refs.map(encodeURIComponent).join(",")}` +
+    (fields === undefined ? "" : `?${encodeQuery([["fields", fields.join(",")]])}`)
+  return found > 0
+    ? { request }
+    : {
+      request,
+      statusCode: 404,
+      error: "Not Found",
+      message: `${upperFirst(singular(rel.targetKey))} not found`
+    }
+}
+
+const indirect = (
+  ctx: ResourceContext,
+  owner: string,
+  rel: Relationship,
+  keys: ReadonlyArray<string>,
+  fields: ReadonlyArray<string> | undefined,
+  extra: QueryPairs,
+  reports: Array<Record<string, unknown>>
+): ReadonlyArray<Entry> => {
+  const joined = keys.join("||")
+  const partition = ctx.service.collections.get(rel.targetPath)?.partition(owner)
+  const view = partition?.view({
+    filters: [parseFilter(rel.filterPath, joined, false), ...filtersOf(rel.targetResourceful, extra)],
+    text: undefined,
+    sort: [],
+    key: JSON.stringify([[[rel.filterName, joined], ...extra], null, ""])
+  })
+  const entries = view?.entries ?? []
+  const head: QueryPairs = fields === undefined ? [] : [["fields", fields.join(",")]]
+  const tail: QueryPairs = [[rel.filterName, joined], ...extra]
+  const link = (cont: string, perPage: boolean) =>
+    `/data/${rel.targetPath}?${
+      encodeQuery([
+        ...head,
+        ["continue", cont],
+        ...tail,
+        ...(perPage ? [["perPage", `${linkedPerPage}`] as const] : [])
+      ])
+    }`
+  let request = link("true", false)
+  let start = 0
+  for (let i = 0; i < linkedPagesPerResponse; i++) {
+    const page = entries.slice(start, start + linkedPerPage)
+    start += page.length
+    const last = page[page.length - 1]
+    if (start < entries.length && last !== undefined) {
+      const next = link(encodeToken("", cursorOf([], last)), true)
+      reports.push({ perPage: linkedPerPage, continue: next, request })
+      request = next
+    } else {
+      reports.push({ perPage: linkedPerPage, request })
+      break
+    }
+  }
+  return entries.slice(0, start)
+}

@@ -1,0 +1,169 @@
+import { badRequest } from "./boom.js"
+import type { ResourcefulDef } from "./descriptors.js"
+import type { FieldFilter, SortKey } from "./filter.js"
+import { parseFilter, textSearch } from "./filter.js"
+import { lowerFirst } from "./json.js"
+import type { QueryPairs } from "./querystring.js"
+import type { ResourceContext } from "./state.js"
+import { namePattern } from "./state.js"
+import type { Criteria } from "./store.js"
+
+/** A browse or read query, validated. */
+export interface Query {
+  readonly pairs: QueryPairs
+  readonly owner: string
+  readonly fields: ReadonlyArray<string> | undefined
+  readonly include: ReadonlyArray<string>
+  /** `<rel>.fields` */
+  readonly relFields: ReadonlyMap<string, ReadonlyArray<string>>
+  /** `<rel>.with<Field>` filters, as `with<Field>` pairs */
+  readonly relFilters: ReadonlyMap<string, QueryPairs>
+  readonly perPage: number
+  readonly page: number | undefined
+  /** `"true"` or a token */
+  readonly continue: string | undefined
+  readonly count: boolean
+  /** The `sort` parameter as given ("" for the default order by ref). */
+  readonly sortSpec: string
+  readonly criteria: Criteria
+}
+
+/** Page numbers stop here, like the real `pagination.pages.max`. */
+export const maxPages = 100
+export const maxPerPage = 100
+
+const singleValued = new Set(["owner", "fields", "include", "perPage", "page", "continue", "count", "sort", "q"])
+const fieldPattern = /^[a-zA-Z0-9_]+(\.[a-zA-Z0-9_]+)*$/
+const filterPattern = /^with[a-zA-Z0-9_]/
+
+const listParam = (name: string, value: string): ReadonlyArray<string> => {
+  const items = value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+  if (items.length === 0) throw badRequest(`"${name}" is not allowed to be empty`, "query", [name])
+  const bad = items.find((s) => !fieldPattern.test(s))
+  if (bad !== undefined) throw badRequest(`"${name}" is invalid - "${bad}" is not a field name`, "query", [name])
+  return [...new Set(items)]
+}
+
+const intParam = (name: string, value: string, min: number, max: number): number => {
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN
+  if (Number.isNaN(n)) throw badRequest(`"${name}" must be a number`, "query", [name])
+  if (n < min) throw badRequest(`"${name}" must be greater than or equal to ${min}`, "query", [name])
+  if (n > max) throw badRequest(`"${name}" must be less than or equal to ${max}`, "query", [name])
+  return n
+}
+
+/** Turns `with<Field>` pairs into filters, using the descriptor's field paths and range flags when there is one. */
+export const filtersOf = (resourceful: ResourcefulDef | undefined, pairs: QueryPairs): Array<FieldFilter> =>
+  pairs.map(([name, value]) => {
+    if (value === "") throw badRequest(`"${name}" is not allowed to be empty`, "query", [name])
+    const def = resourceful?.filters.get(name)
+    const path = def?.fieldNamePath ?? lowerFirst(name.slice(4))
+    const range = def !== undefined ? def.range : /(At|Year)$/.test(path)
+    return parseFilter(path, value, range)
+  })
+
+/**
+ * Validates the query of a browse or read. `isRelationship` says whether an `include` name is known.
+ */
+export const interpretQuery = (
+  ctx: ResourceContext,
+  pairs: QueryPairs,
+  isRelationship: (name: string) => boolean
+): Query => {
+  const single = new Map<string, string>()
+  const filterPairs: Array<readonly [string, string]> = []
+  const relPairs: Array<readonly [string, string]> = []
+  for (const [name, value] of pairs) {
+    if (singleValued.has(name) || name.endsWith(".fields")) {
+      if (single.has(name)) throw badRequest(`"${name}" must be given once`, "query", [name])
+      single.set(name, value)
+    } else if (filterPattern.test(name)) {
+      filterPairs.push([name, value])
+    } else if (name.includes(".")) {
+      relPairs.push([name, value])
+    }
+  }
+  const owner = single.get("owner")
+  if (owner === undefined) throw badRequest("\"owner\" is required", "query", ["owner"])
+  if (!namePattern.test(owner)) throw badRequest("\"owner\" is not a valid owner name", "query", ["owner"])
+
+  const fieldsValue = single.get("fields")
+  const includeValue = single.get("include")
+  const include = includeValue === undefined ? [] : listParam("include", includeValue)
+  const unknown = include.find((rel) => !isRelationship(rel))
+  if (unknown !== undefined) {
+    throw badRequest(`"include" is invalid - ${unknown} is not a relationship of ${ctx.resourceKey}`, "query", [
+      "include"
+    ])
+  }
+  const relFields = new Map<string, ReadonlyArray<string>>()
+  for (const [name, value] of single) {
+    if (!name.endsWith(".fields")) continue
+    const rel = name.slice(0, -".fields".length)
+    if (include.includes(rel)) relFields.set(rel, listParam(name, value))
+  }
+  const relFilters = new Map<string, Array<readonly [string, string]>>()
+  for (const [name, value] of relPairs) {
+    const dot = name.lastIndexOf(".")
+    const rel = name.slice(0, dot)
+    const filter = name.slice(dot + 1)
+    if (!include.includes(rel) || !filterPattern.test(filter)) continue
+    const list = relFilters.get(rel) ?? []
+    list.push([filter, value])
+    relFilters.set(rel, list)
+  }
+
+  const perPageValue = single.get("perPage")
+  const pageValue = single.get("page")
+  const continueValue = single.get("continue")
+  const countValue = single.get("count")
+  if (continueValue !== undefined && pageValue !== undefined) {
+    throw badRequest("\"page\" is not allowed together with \"continue\"", "query", ["page"])
+  }
+  if (continueValue === "") throw badRequest("\"continue\" is not allowed to be empty", "query", ["continue"])
+  if (countValue !== undefined && countValue !== "true" && countValue !== "false") {
+    throw badRequest("\"count\" must be a boolean", "query", ["count"])
+  }
+
+  const sortValue = single.get("sort")
+  const sort: Array<SortKey> = sortValue === undefined ? [] : listParamSort(sortValue)
+  const defaultOrder = sort.length === 0 || (sort.length === 1 && sort[0]!.path === "ref" && !sort[0]!.desc)
+  const q = single.get("q")
+  if (q !== undefined && q.trim() === "") throw badRequest("\"q\" is not allowed to be empty", "query", ["q"])
+  const qFields = ctx.resourceful?.filters.get("q")?.includes
+  const filters = filtersOf(ctx.resourceful, filterPairs)
+  const key = JSON.stringify([
+    [...filterPairs].sort((a, b) => (a[0] + "=" + a[1] < b[0] + "=" + b[1] ? -1 : 1)),
+    q ?? null,
+    defaultOrder ? "" : sortValue
+  ])
+  return {
+    pairs,
+    owner,
+    fields: fieldsValue === undefined ? undefined : listParam("fields", fieldsValue),
+    include,
+    relFields,
+    relFilters,
+    perPage: perPageValue === undefined ? maxPerPage : intParam("perPage", perPageValue, 1, maxPerPage),
+    page: pageValue === undefined ? undefined : intParam("page", pageValue, 1, maxPages),
+    continue: continueValue,
+    count: countValue === "true",
+    sortSpec: defaultOrder ? "" : sortValue ?? "",
+    criteria: {
+      filters,
+      text: q === undefined
+        ? undefined
+        : textSearch(q, qFields !== undefined && qFields.length > 0 ? qFields : ["title"]),
+      sort: defaultOrder ? [] : sort,
+      key
+    }
+  }
+}
+
+const listParamSort = (value: string): Array<SortKey> =>
+  value.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
+    const desc = s.startsWith("-")
+    const path = desc || s.startsWith("+") ? s.slice(1) : s
+    if (!fieldPattern.test(path)) throw badRequest(`"sort" is invalid - "${s}" is not a field name`, "query", ["sort"])
+    return { path, desc }
+  })

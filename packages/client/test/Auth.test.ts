@@ -180,6 +180,30 @@ describe("bring your own token", () => {
     }).pipe(Effect.scoped))
 })
 
+describe("no auth", () => {
+  it.live("sends no Authorization and needs no identity service", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator({ auth: "none" })
+      e.removeService("identity")
+      const page = yield* contents.read(e.owner, firstRef(e)).pipe(
+        Effect.provide(clientLayer(e, http, { auth: Auth.noAuth() }))
+      )
+      expect(page.resources).toHaveLength(1)
+      expect(e.requests().map((r) => [r.service, r.authorization])).toEqual([["registry", null], ["metadata", null]])
+    }).pipe(Effect.scoped))
+
+  it.live("a 401 under no auth is the HttpError, without replay", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator()
+      const error = yield* contents.read(e.owner, firstRef(e)).pipe(
+        Effect.provide(clientLayer(e, http, { auth: Auth.noAuth() })),
+        Effect.flip
+      )
+      expect(error._tag === "HttpError" && error.reason).toBe("Unauthorized")
+      expect(e.requests({ service: "metadata" })).toHaveLength(1)
+    }).pipe(Effect.scoped))
+})
+
 describe("configuration", () => {
   it.effect("empty credentials are InvalidConfig before any request", () =>
     Effect.gen(function*() {

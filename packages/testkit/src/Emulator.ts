@@ -28,6 +28,10 @@ export interface ClientCredentials {
  * - `tokenLifetimeSeconds`: the `expires_in` of issued tokens (default 3600); tokens stop working after it, by the
  *   server clock. `null` omits `expires_in` and tokens never expire.
  * - `seed`: `"fixtures"` (default) loads the recorded Sequoia resources; `"empty"` starts with no resources.
+ * - `tls`: serve HTTPS with this certificate and key (see `makeTestCertificates`); with `requireClientCert`, the
+ *   TLS handshake demands a client certificate signed by `ca` (mutual TLS).
+ * - `auth`: what data services require: `"bearer"` (default) a token from the identity service, `"none"`
+ *   nothing, `"clientCertificate"` a verified client certificate (with `tls.requireClientCert`) and no token.
  *
  * @since 0.1.0
  * @category models
@@ -39,6 +43,13 @@ export interface EmulatorOptions {
   readonly clients?: ReadonlyArray<ClientCredentials>
   readonly tokenLifetimeSeconds?: number | null
   readonly seed?: "fixtures" | "empty"
+  readonly tls?: {
+    readonly cert: string
+    readonly key: string
+    readonly ca?: string
+    readonly requireClientCert?: boolean
+  }
+  readonly auth?: "bearer" | "none" | "clientCertificate"
 }
 
 /**

@@ -27,6 +27,7 @@ export type LoggedAuthorization =
  * - `body`: the request body as text, when there is one. Form or JSON fields named `client_secret`, `password` or
  *   `access_token` are masked (`client_secret=***`), in the body and in `url` and `query` alike.
  * - `correlationId`: the `x-correlation-id` the response carries.
+ * - `clientCertificate`: over mutual TLS, the common name of the verified client certificate.
  * - `fault`: the fault rule action applied to this request, if any (`"reset"`, `"hang"`, `"status 503"`, …).
  *
  * @since 0.1.0
@@ -46,6 +47,7 @@ export interface LoggedRequest {
   readonly status?: number
   readonly aborted?: boolean
   readonly fault?: string
+  readonly clientCertificate?: string
 }
 
 /**

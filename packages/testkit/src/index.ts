@@ -7,6 +7,11 @@
 /**
  * @since 0.1.0
  */
+export * from "./Certificates.js"
+
+/**
+ * @since 0.1.0
+ */
 export * from "./Emulator.js"
 
 /**

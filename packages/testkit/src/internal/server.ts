@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer as createHttpsServer } from "node:https"
 import type { Socket } from "node:net"
+import type { TLSSocket } from "node:tls"
 import type { ClientCredentials, Emulator, EmulatorOptions, GenerateOptions } from "../Emulator.js"
 import type { FaultAction } from "../FaultRule.js"
 import { badRequest, Boom, notFound } from "./boom.js"
@@ -110,7 +112,15 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
       pendingDelays.add(done)
     })
 
-  const authenticate = (header: string | undefined): string => {
+  const authMode = options.auth ?? "bearer"
+  const authenticate = (req: IncomingMessage): string => {
+    if (authMode === "none") return ""
+    if (authMode === "clientCertificate") {
+      const socket = req.socket as Partial<TLSSocket>
+      if (socket.authorized === true) return String(socket.getPeerCertificate?.().subject?.CN ?? "")
+      throw new Boom(401, "A client certificate is required")
+    }
+    const header = req.headers.authorization
     const bearer = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (bearer === null) throw new Boom(401, "Missing authentication", undefined, { "www-authenticate": "Bearer" })
     const check = tokens.check(bearer[1]!, Date.now())
@@ -143,7 +153,7 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
     }
     const kind = isDataRoute(method, rest)
     if (kind === undefined) throw notFound()
-    const clientId = kind === "descriptor" ? "" : authenticate(req.headers.authorization)
+    const clientId = kind === "descriptor" ? "" : authenticate(req)
     if (pairs === undefined) throw badRequest("The query string is not correctly percent-encoded", "query", [])
     const ifMatch = req.headers["if-match"]
     return handleData(state, service, { method, rest, pairs, body, ifMatch, clientId, now: Date.now() })
@@ -170,6 +180,11 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
       authorization: describeAuthorization(req.headers.authorization, (t) => tokens.label(t)),
       correlationId
     })
+    const peer = req.socket as Partial<TLSSocket>
+    if (peer.authorized === true) {
+      const cn = peer.getPeerCertificate?.().subject?.CN
+      if (cn !== undefined) entry.clientCertificate = String(cn)
+    }
     let resetByUs = false
     res.on("close", () => {
       if (!res.writableFinished && !resetByUs) entry.aborted = true
@@ -246,9 +261,17 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
     }
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => res.destroy())
-  })
+  }
+  const tls = options.tls
+  const server = tls === undefined ? createServer(listener) : createHttpsServer({
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+    requestCert: tls.requireClientCert === true,
+    rejectUnauthorized: tls.requireClientCert === true
+  }, listener)
   server.on("connection", (socket: Socket) => {
     sockets.add(socket)
     socket.on("close", () => sockets.delete(socket))
@@ -266,7 +289,7 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
   })
   const address = server.address()
   const port = typeof address === "object" && address !== null ? address.port : options.port ?? 0
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+  url = `${tls === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>

@@ -4,6 +4,6 @@ import projects from "./vitest.workspace.js"
 export default defineConfig({
   test: {
     projects,
-    reporters: ["default"]
+    reporters: ["default", "./scripts/summary-reporter.ts"]
   }
 })

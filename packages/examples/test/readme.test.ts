@@ -1,0 +1,50 @@
+import { describe, expect, it } from "@effect/vitest"
+import { execFile } from "node:child_process"
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.join(here, "..", "..", "..")
+const work = path.join(here, "..", "build", "readme")
+
+describe("README", () => {
+  it("every ```ts block typechecks against the built packages", async () => {
+    const readme = await readFile(path.join(root, "README.md"), "utf8")
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
+    const fences = readme.split("\n").filter((line) => line.trim() === "```ts").length
+    expect(blocks.length).toBe(fences)
+    expect(blocks.length).toBeGreaterThan(0)
+    await rm(work, { recursive: true, force: true })
+    await mkdir(work, { recursive: true })
+    const files = await Promise.all(blocks.map(async (code, i) => {
+      const file = path.join(work, `block-${i + 1}.ts`)
+      await writeFile(file, `${code}\nexport {}\n`)
+      return file
+    }))
+    await writeFile(
+      path.join(work, "tsconfig.json"),
+      JSON.stringify({
+        extends: "../../../../tsconfig.base.json",
+        compilerOptions: {
+          noEmit: true,
+          composite: false,
+          incremental: false,
+          declaration: false,
+          declarationMap: false,
+          noUnusedLocals: false,
+          types: ["node"],
+          lib: ["ES2022", "DOM"]
+        },
+        files: files.map((f) => path.basename(f))
+      })
+    )
+    const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc")
+    const output = await new Promise<string>((resolve) => {
+      execFile("node", [tsc, "-p", path.join(work, "tsconfig.json")], { cwd: work }, (_error, stdout, stderr) => {
+        resolve(stdout + stderr)
+      })
+    })
+    expect(output.split("\n").filter((line) => /error TS/.test(line))).toEqual([])
+  }, 120_000)
+})

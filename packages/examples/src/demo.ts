@@ -3,19 +3,22 @@
  * store a content and read it back.
  *
  * With no configuration it starts the embedded Sequoia emulator and runs against it. With
- * SEQUOIA_REGISTRY_URL, SEQUOIA_CLIENT_ID and SEQUOIA_CLIENT_SECRET (and optionally SEQUOIA_OWNER, default:
- * the tenant that ends the registry URL) it runs unchanged against that registry, and writes there only when
- * SEQUOIA_DEMO_WRITE=1.
+ * SEQUOIA_REGISTRY_URL set it runs unchanged against that registry, configured by the SDK's own variables
+ * (SEQUOIA_CLIENT_ID and SEQUOIA_CLIENT_SECRET, or SEQUOIA_AUTH_TYPE with the token or certificate variables;
+ * see the README), plus SEQUOIA_OWNER (default: the tenant that ends the registry URL); it writes there only
+ * when SEQUOIA_DEMO_WRITE=1.
  */
-import { Auth, Criteria, Registry, Sequoia } from "@sequoia-sdk/client"
+import { Auth, Criteria, Registry, Sequoia, type SequoiaError } from "@sequoia-sdk/client"
 import { SequoiaNode } from "@sequoia-sdk/node"
 import { startEmulator } from "@sequoia-sdk/testkit"
 import { Cause, Console, Data, Duration, Effect, Layer, Stream } from "effect"
 
 interface Target {
   readonly registryUrl: string
-  readonly clientId: string
-  readonly clientSecret: string
+  /** Who the demo authenticates as, for the summary. */
+  readonly identity: string
+  /** The client, built from the target's settings. */
+  readonly layer: Layer.Layer<Sequoia.Services, SequoiaError.SequoiaError>
   readonly owner: string
   readonly write: boolean
   readonly label: string
@@ -27,18 +30,23 @@ const env = (name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value
 }
 
+/** What the demo sets whatever the target: a User-Agent prefix, a 20 s attempt timeout, 3 quick tries. */
+const settings = {
+  userAgent: "sequoia-demo/0.1.0",
+  requestTimeout: Duration.seconds(20),
+  retry: { maxTries: 3, interval: 0.5, jitter: false }
+} as const
+
 const chooseTarget = async (): Promise<Target> => {
   const registryUrl = env("SEQUOIA_REGISTRY_URL")
   if (registryUrl !== undefined) {
     const clientId = env("SEQUOIA_CLIENT_ID")
-    const clientSecret = env("SEQUOIA_CLIENT_SECRET")
-    if (clientId === undefined || clientSecret === undefined) {
-      throw new Error("SEQUOIA_REGISTRY_URL is set, so SEQUOIA_CLIENT_ID and SEQUOIA_CLIENT_SECRET are needed too")
-    }
     return {
       registryUrl,
-      clientId,
-      clientSecret,
+      identity: clientId === undefined
+        ? `auth type ${env("SEQUOIA_AUTH_TYPE") ?? "from the environment"}`
+        : `client "${clientId}"`,
+      layer: SequoiaNode.layerConfig(settings),
       owner: env("SEQUOIA_OWNER") ?? Registry.ownerOf(registryUrl),
       write: env("SEQUOIA_DEMO_WRITE") === "1",
       label: `registry ${registryUrl}`,
@@ -48,8 +56,12 @@ const chooseTarget = async (): Promise<Target> => {
   const emulator = await startEmulator()
   return {
     registryUrl: emulator.registryUrl,
-    clientId: emulator.credentials.clientId,
-    clientSecret: emulator.credentials.clientSecret,
+    identity: `client "${emulator.credentials.clientId}"`,
+    layer: SequoiaNode.layer({
+      registryUrl: emulator.registryUrl,
+      auth: Auth.clientGrant(emulator.credentials),
+      ...settings
+    }),
     owner: emulator.owner,
     write: true,
     label: `the embedded Sequoia emulator (${emulator.registryUrl})`,
@@ -98,7 +110,7 @@ const program = (target: Target) =>
     const browseMillis = Date.now() - started
     yield* Console.log(
       `browse: ${totals.pages} pages, ${totals.resources} contents, ${totals.assets} linked assets ` +
-        `in ${browseMillis} ms (authenticated with client "${target.clientId}")`
+        `in ${browseMillis} ms (authenticated as ${target.identity})`
     )
 
     if (!target.write) {
@@ -137,13 +149,7 @@ const main = async (): Promise<number> => {
     console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`)
     return 2
   }
-  const client = SequoiaNode.layer({
-    registryUrl: target.registryUrl,
-    auth: Auth.clientGrant({ clientId: target.clientId, clientSecret: target.clientSecret }),
-    userAgent: "sequoia-demo/0.1.0",
-    requestTimeout: Duration.seconds(20),
-    retry: { maxTries: 3, interval: 0.5, jitter: false }
-  })
+  const client = target.layer
   const exit = await Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
     // Building the client loads the registry: an unreachable registry fails here, within 10 s.
     const context = yield* Layer.build(client).pipe(

@@ -71,6 +71,42 @@ describe("proxy", () => {
       expect(e.requests().map((r) => r.service)).toEqual(["registry", "identity", "metadata"])
     }).pipe(Effect.scoped))
 
+  it.live("proxy: \"environment\" honours HTTP_PROXY and NO_PROXY", () =>
+    Effect.gen(function*() {
+      const e = yield* Effect.acquireRelease(Effect.promise(() => startEmulator()), (x) =>
+        Effect.promise(() => x.close()))
+      const proxy = yield* startProxy()
+      const saved = { ...process.env }
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          for (const key of ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]) {
+            if (saved[key] === undefined) {
+              delete process.env[key]
+            } else process.env[key] = saved[key]
+          }
+        })
+      )
+      const browse = Sequoia.endpoint("metadata", "contents").browse(e.owner).first.pipe(
+        Effect.provide(SequoiaNode.layer({
+          registryUrl: e.registryUrl,
+          auth: Auth.clientGrant(e.credentials),
+          tokenCache: "isolated",
+          proxy: "environment"
+        }))
+      )
+      for (const key of ["HTTPS_PROXY", "https_proxy", "no_proxy", "http_proxy"]) {
+        delete process.env[key]
+      }
+      process.env.HTTP_PROXY = proxy.url
+      process.env.NO_PROXY = ""
+      yield* browse
+      expect(proxy.tunnels.length).toBeGreaterThan(0)
+      const through = proxy.tunnels.length
+      process.env.NO_PROXY = "127.0.0.1"
+      yield* browse
+      expect(proxy.tunnels.length).toBe(through)
+    }).pipe(Effect.scoped))
+
   it.live("a proxy that is not a URL is InvalidConfig", () =>
     Effect.gen(function*() {
       const error = yield* Sequoia.registry.pipe(

@@ -14,7 +14,8 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Data, Deferred, Effect, Layer, Option, Redacted, SynchronizedRef } from "effect"
+import { Clock, Context, Data, Deferred, Effect, Layer, Metric, Option, Redacted, SynchronizedRef } from "effect"
+import * as Metrics from "./Metrics.js"
 import { Registry } from "./Registry.js"
 import { AuthorisationError, InvalidConfig, type SequoiaError } from "./SequoiaError.js"
 import { type Credential, type Credentials, Transport } from "./Transport.js"
@@ -282,6 +283,7 @@ const grantCredentials = (
 
     const fetchToken = (generation: number): Effect.Effect<Token, SequoiaError> =>
       Effect.gen(function*() {
+        yield* Metric.increment(Metrics.tokenRequests)
         const response = yield* transport.request({
           method: "POST",
           url: tokenUrl,

@@ -9,11 +9,12 @@
  * @since 0.1.0
  */
 import { HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Layer, Redacted, ScheduleDecision } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Metric, Option, Redacted, ScheduleDecision } from "effect"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Correlation from "./Correlation.js"
 import { redactUrl } from "./internal/url.js"
 import { makeUserAgent } from "./internal/userAgent.js"
+import * as Metrics from "./Metrics.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import {
   ConnectionError,
@@ -231,6 +232,13 @@ const retryAfterMillis = (value: string | undefined, now: number): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
+/** Adds an event to the current span, if there is one. */
+const spanEvent = (name: string, attributes: Record<string, unknown>) =>
+  Effect.flatMap(Clock.currentTimeNanos, (now) =>
+    Effect.map(Effect.option(Effect.currentSpan), (span) => {
+      if (Option.isSome(span)) span.value.event(name, now, attributes)
+    }))
+
 /**
  * Decides whether a failure may be retried, following the method × failure table of the README.
  */
@@ -336,20 +344,38 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
         }
         if (withBody) request = HttpClientRequest.bodyText(request, withBody.text, withBody.contentType)
         const shown = redactUrl(url)
-        return client.execute(request).pipe(
-          Effect.flatMap((response) =>
-            Effect.map(response.text, (text): Attempt => ({
-              status: response.status,
-              url,
-              headers: response.headers,
-              text
-            }))
-          ),
-          Effect.mapError((e) => fromPlatform(method, shown, e)),
-          Effect.timeoutFail({
-            duration: Duration.millis(timeoutMillis),
-            onTimeout: () => new RequestTimeout({ method, url: shown, timeoutMillis })
-          }),
+        const timed = <A, E>(self: Effect.Effect<A, E>) =>
+          Effect.flatMap(
+            Clock.currentTimeMillis,
+            (start) =>
+              Effect.onExit(self, (exit) =>
+                Effect.flatMap(Clock.currentTimeMillis, (end) =>
+                  Effect.zipRight(
+                    Metric.update(Metrics.latency, end - start),
+                    Metric.increment(Metric.tagged(
+                      Metric.tagged(Metrics.requests, "method", method),
+                      "status",
+                      exit._tag === "Success" ? String((exit.value as { status?: number }).status ?? "") : "error"
+                    ))
+                  )))
+          )
+        return timed(
+          client.execute(request).pipe(
+            Effect.flatMap((response) =>
+              Effect.map(response.text, (text): Attempt => ({
+                status: response.status,
+                url,
+                headers: response.headers,
+                text
+              }))
+            ),
+            Effect.mapError((e) => fromPlatform(method, shown, e)),
+            Effect.timeoutFail({
+              duration: Duration.millis(timeoutMillis),
+              onTimeout: () => new RequestTimeout({ method, url: shown, timeoutMillis })
+            })
+          )
+        ).pipe(
           Effect.flatMap((attempt) => {
             const location = attempt.headers["location"]
             if (!redirectStatuses.has(attempt.status) || location === undefined) return Effect.succeed(attempt)
@@ -437,6 +463,8 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
                 replays++
                 tries--
                 yield* spec.credentials.invalidate(credential)
+                yield* Metric.increment(Metrics.replays)
+                yield* spanEvent("sequoia.replay", { replay: replays })
                 yield* Effect.logDebug("Sequoia request replayed with a new credential").pipe(
                   Effect.annotateLogs({ method: spec.method, url: shown, replay: replays })
                 )
@@ -484,6 +512,8 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
               reason: error._tag === "HttpError" ? `status ${error.status}` : error._tag
             })
           )
+          yield* Metric.increment(Metrics.retries)
+          yield* spanEvent("sequoia.retry", { attempt: tries, wait_ms: waitMillis })
           if (waitMillis > 0) yield* Effect.sleep(Duration.millis(waitMillis))
         }
       })

@@ -1,0 +1,64 @@
+/**
+ * The SDK's metrics, as Effect `Metric`s: read them with `Metric.value`, or export them with an
+ * `@effect/opentelemetry` metrics layer. Every request attempt, retry, 401 replay and token request counts.
+ *
+ * @since 0.1.0
+ */
+import { Metric, MetricBoundaries } from "effect"
+
+/**
+ * HTTP attempts sent (each retry and replay is one more), tagged with `method` and `status` (`error` when no
+ * response came).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const requests = Metric.counter("sequoia_requests_total", {
+  description: "HTTP attempts sent by the Sequoia SDK",
+  incremental: true
+})
+
+/**
+ * Retries after a failure or an empty result.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const retries = Metric.counter("sequoia_retries_total", {
+  description: "Requests retried by the Sequoia SDK",
+  incremental: true
+})
+
+/**
+ * Requests replayed with a new credential after a 401.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const replays = Metric.counter("sequoia_auth_replays_total", {
+  description: "Requests replayed after a 401 with a renewed token",
+  incremental: true
+})
+
+/**
+ * Token requests to the identity service (each client credentials grant).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRequests = Metric.counter("sequoia_token_requests_total", {
+  description: "Client credentials grants requested from the identity service",
+  incremental: true
+})
+
+/**
+ * How long each attempt took, sending to the last byte of the body, in milliseconds.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const latency = Metric.histogram(
+  "sequoia_request_duration_ms",
+  MetricBoundaries.exponential({ start: 1, factor: 2, count: 16 }),
+  "Duration of one HTTP attempt of the Sequoia SDK, in milliseconds"
+)

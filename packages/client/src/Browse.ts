@@ -1,18 +1,40 @@
 /**
  * Browsing: the pages of a resource as a lazy Stream. Continue (cursor) paging is the default; page numbers on
  * request. Each page's link (`meta.next`, else `meta.continue`) is followed as given, resolved against the
- * service location; the caller's criteria go on the first request only, and `owner` exactly once.
+ * service location; the caller's criteria go on the first request only, and `owner` exactly once. A link
+ * already followed ends the stream with `PaginationLoop`; `maxPages` ends it with `PageLimitReached`.
+ *
+ * Pages can be read ahead of the consumer (`readAhead`), a browse can resume from a page's cursor (`from`),
+ * and `linked(name)` streams the included resources of every main page with the continuations the service
+ * left for the client. Stopping a stream early aborts the request in flight.
  *
  * @since 0.1.0
  */
-import { Effect, Option, Stream } from "effect"
+import { Chunk, Effect, type Exit, Option, Queue, Stream } from "effect"
 import * as Criteria from "./Criteria.js"
 import { Sequoia } from "./internal/client.js"
-import { checkOwner, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
+import { checkOwner, invalid, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
 import { encodeValue, queryString } from "./internal/url.js"
+import * as Linked from "./Linked.js"
 import * as Page from "./Page.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
-import { PageLimitReached, PaginationLoop, type SequoiaError } from "./SequoiaError.js"
+import {
+  DecodeError,
+  type InvalidRequest,
+  PageLimitReached,
+  PaginationLoop,
+  type SequoiaError
+} from "./SequoiaError.js"
+import * as SequoiaErrorModule from "./SequoiaError.js"
+
+/**
+ * Where a browse goes on: the absolute URL of the next page, as `Page.next` gives it. A plain string, so it
+ * can be stored (after each page of a long export, say) and given back as `BrowseOptions.from` to resume.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Cursor = string
 
 /**
  * @since 0.1.0
@@ -30,11 +52,44 @@ export interface BrowseOptions {
   readonly paging?: "continue" | "page" | undefined
   /** Fails with `PageLimitReached` rather than fetch more pages than this. */
   readonly maxPages?: number | undefined
+  /**
+   * Fetches up to this many pages ahead of the consumer (default 0: a page is requested when the consumer
+   * pulls it). With `readAhead: n`, a consumer busy with a page has at most `n` more fetched or in flight.
+   */
+  readonly readAhead?: number | undefined
+  /**
+   * Stops once this many resources or pages have been received, without error and without requesting more:
+   * `pages` ends with the page that reaches the limit, `resources` yields exactly `resources` items.
+   */
+  readonly limit?: {
+    readonly resources?: number | undefined
+    readonly pages?: number | undefined
+  } | undefined
+  /**
+   * Resumes a browse from a cursor (a page's `next`): the first request is the cursor, which already holds
+   * the criteria, so the criteria are not sent again. It must address this endpoint on the service's origin,
+   * and for this owner; otherwise the browse fails with `InvalidRequest` before sending anything.
+   */
+  readonly from?: Cursor | undefined
+  /** Fails the browse with the first `LinkedFailure` (a page's `failures`) instead of keeping it on the page. */
+  readonly strict?: boolean | undefined
 }
 
 /**
- * A browse: its pages as a lazy Stream (one request per page pulled), its resources flattened, and its
- * first page alone.
+ * @since 0.1.0
+ * @category errors
+ */
+export const TooManyResources = SequoiaErrorModule.TooManyResources
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type TooManyResources = SequoiaErrorModule.TooManyResources
+
+/**
+ * A browse: its pages as a lazy Stream (one request per page pulled, or read ahead), its resources flattened,
+ * its first page alone, and the linked resources of an inclusion.
  *
  * @since 0.1.0
  * @category models
@@ -42,7 +97,79 @@ export interface BrowseOptions {
 export interface Browse<A = Page.Resource> {
   readonly pages: Stream.Stream<Page.Page<A>, SequoiaError, Sequoia>
   readonly resources: Stream.Stream<A, SequoiaError, Sequoia>
+  /** The first page alone: one request. */
   readonly first: Effect.Effect<Page.Page<A>, SequoiaError, Sequoia>
+  /** `meta.totalCount` of the first page (one request); `undefined` unless the criteria count (`Criteria.count`). */
+  readonly totalCount: Effect.Effect<number | undefined, SequoiaError, Sequoia>
+  /** Every resource, failing with {@link TooManyResources} as soon as more than `max` exist. */
+  readonly collect: (options: {
+    readonly max: number
+  }) => Effect.Effect<ReadonlyArray<A>, SequoiaError | TooManyResources, Sequoia>
+  /** The included resources of that name (as in `include`), across every main page. */
+  readonly linked: (name: string, options?: Linked.LinkedOptions) => Linked.LinkedBrowse
+}
+
+/**
+ * Runs a stream of single elements up to `n` elements ahead of its consumer. A permit is taken before each
+ * pull (which fetches a page) and given back when the consumer takes the element, so with the consumer busy
+ * at most `n` elements are fetched or in flight beyond the one it holds. The producer runs in the stream's
+ * scope: when the consumer stops, the pull in flight is interrupted.
+ */
+const readAhead = <A, E, R>(self: Stream.Stream<A, E, R>, n: number): Stream.Stream<A, E, R> =>
+  n <= 0 ? self : Stream.unwrapScoped(Effect.gen(function*() {
+    const pull = yield* Stream.toPull(Stream.rechunk(self, 1))
+    const queue = yield* Queue.unbounded<Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>>()
+    const permits = yield* Effect.makeSemaphore(n)
+    yield* permits.take(1).pipe(
+      Effect.zipRight(Effect.exit(pull)),
+      Effect.tap((exit) => Queue.offer(queue, exit)),
+      Effect.repeat({ while: (exit) => exit._tag === "Success" }),
+      Effect.forkScoped
+    )
+    return Stream.repeatEffectChunkOption(
+      Queue.take(queue).pipe(
+        Effect.flatMap((exit) => Effect.zipRight(permits.release(1), exit))
+      )
+    )
+  }))
+
+const checkCount = (
+  argument: string,
+  value: number | undefined,
+  min: number
+): Effect.Effect<number | undefined, InvalidRequest> =>
+  value === undefined || (Number.isInteger(value) && value >= min)
+    ? Effect.succeed(value)
+    : Effect.fail(invalid(argument, `must be an integer of at least ${min}`))
+
+const byName = (a: readonly [string, string], b: readonly [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+
+/** Checks a cursor and gives the URL to request: same origin, this endpoint's path, this owner. */
+const checkCursor = (
+  cursor: string,
+  location: string,
+  root: string,
+  owner: string
+): Effect.Effect<string, InvalidRequest> => {
+  const resolved = Page.resolveLink(location, cursor, owner)
+  if ("error" in resolved) return Effect.fail(invalid("from", resolved.error))
+  let url: URL
+  try {
+    url = new URL(resolved.url)
+  } catch {
+    return Effect.fail(invalid("from", `${JSON.stringify(cursor)} is not a URL`))
+  }
+  if (url.origin !== new URL(root).origin) {
+    return Effect.fail(invalid("from", `the cursor ${cursor} is not on the service's origin (${location})`))
+  }
+  if (url.pathname !== new URL(root).pathname) {
+    return Effect.fail(invalid("from", `the cursor ${cursor} does not address ${root}`))
+  }
+  const owners = url.searchParams.getAll("owner")
+  if (owners.some((o) => o !== owner)) {
+    return Effect.fail(invalid("from", `the cursor is for owner ${owners.join(", ")}, not ${owner}`))
+  }
+  return Effect.succeed(resolved.url)
 }
 
 /**
@@ -62,59 +189,191 @@ export const make = (options: {
   const { key, owner, resource, service } = options
   const criteria = options.criteria ?? Criteria.empty
   const browseOptions = options.options
-  const pages = Stream.unwrap(Effect.gen(function*() {
+  const strict = browseOptions?.strict === true
+
+  /** What every stream of one run shares: resolved once per run, so each run is its own operation. */
+  const setup = Effect.gen(function*() {
     const client = yield* Sequoia
     const o = yield* checkOwner(owner)
+    const maxPages = yield* checkCount("maxPages", browseOptions?.maxPages, 1)
+    const ahead = (yield* checkCount("readAhead", browseOptions?.readAhead, 0)) ?? 0
+    const limitPages = yield* checkCount("limit.pages", browseOptions?.limit?.pages, 1)
+    const limitResources = yield* checkCount("limit.resources", browseOptions?.limit?.resources, 1)
     const query = yield* Criteria.toQuery(criteria)
     const location = yield* client.registry.location(service)
     const root = yield* resourceUrl(client, service, resource)
+    let firstUrl: string
+    if (browseOptions?.from !== undefined) {
+      firstUrl = yield* checkCursor(browseOptions.from, location, root, o)
+    } else {
+      const names = new Set(query.map(([k]) => k))
+      const extra: Array<readonly [string, string]> = []
+      if (!names.has("owner")) extra.push(["owner", encodeValue(o)])
+      const pagePaging = browseOptions?.paging === "page" || criteria.page !== undefined
+      if (!pagePaging && !names.has("continue")) extra.push(["continue", "true"])
+      firstUrl = `${root}?${queryString([...query, ...extra].sort(byName))}`
+    }
     const correlationId = yield* client.transport.newOperationId
-    const maxPages = browseOptions?.maxPages
-    const names = new Set(query.map(([k]) => k))
-    const extra: Array<readonly [string, string]> = []
-    if (!names.has("owner")) extra.push(["owner", encodeValue(o)])
-    const pagePaging = browseOptions?.paging === "page" || criteria.page !== undefined
-    if (!pagePaging && !names.has("continue")) extra.push(["continue", "true"])
-    const pairs = [...query, ...extra].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    const firstUrl = `${root}?${queryString(pairs)}`
-    const seen = new Set<string>()
 
-    const fetchPage = (url: string) =>
+    const fetchPage = (url: string, pageKey: string, span: string) =>
       client.send({
         method: "GET",
         url,
         correlationId,
         retry: browseOptions?.retry,
         headers: browseOptions?.headers,
-        isEmpty: isEmptyResult(key),
-        what: `page of ${key}`
+        isEmpty: isEmptyResult(pageKey),
+        what: `page of ${pageKey}`
       }).pipe(
-        Effect.flatMap((response) => Page.decode({ body: response.body, key, url, location, owner: o })),
-        Effect.withSpan("Sequoia.page", { attributes: { "sequoia.page": seen.size, "url.full": url } })
+        Effect.flatMap((response) => Page.decode({ body: response.body, key: pageKey, url, location, owner: o })),
+        Effect.withSpan(span, { attributes: { "url.full": url } })
       )
 
-    return Stream.paginateEffect(firstUrl as string | undefined, (url) =>
-      Effect.gen(function*() {
-        if (url === undefined) return yield* Effect.dieMessage("unreachable: no page to fetch")
-        if (seen.has(url)) return yield* new PaginationLoop({ url, pages: seen.size })
-        if (maxPages !== undefined && seen.size >= maxPages) {
-          return yield* new PageLimitReached({ url: firstUrl, limit: maxPages })
-        }
-        seen.add(url)
-        const page = yield* fetchPage(url)
-        return [page, page.next === undefined ? Option.none() : Option.some(page.next)] as const
-      }))
-  })).pipe(Stream.withSpan("Sequoia.browse", {
-    attributes: { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
-  }))
-  return {
-    pages,
-    resources: Stream.flatMap(pages, (page) => Stream.fromIterable(page.resources)),
-    first: Stream.runHead(Stream.take(pages, 1)).pipe(
+    /** The main pages, requested one per pull. */
+    const mainPages = (): Stream.Stream<Page.Page, SequoiaError> => {
+      const seen = new Set<string>()
+      let received = 0
+      return Stream.paginateEffect(firstUrl, (url) =>
+        Effect.gen(function*() {
+          if (seen.has(url)) return yield* new PaginationLoop({ url, pages: seen.size })
+          if (maxPages !== undefined && seen.size >= maxPages) {
+            return yield* new PageLimitReached({ url: firstUrl, limit: maxPages })
+          }
+          seen.add(url)
+          const page = yield* fetchPage(url, key, "Sequoia.page")
+          const failure = page.failures[0]
+          if (strict && failure !== undefined) return yield* failure
+          received += page.resources.length
+          const done = page.next === undefined ||
+            (limitPages !== undefined && seen.size >= limitPages) ||
+            (limitResources !== undefined && received >= limitResources)
+          return [page, done ? Option.none() : Option.some(page.next)] as const
+        }))
+    }
+
+    /** A continuation the service left for an inclusion, followed to its end. */
+    const continuation = (
+      name: string,
+      link: string,
+      parent: string,
+      seen: Set<string>
+    ): Stream.Stream<Linked.LinkedPage, SequoiaError> => {
+      const start = Page.resolveLink(location, link, o)
+      if ("error" in start) {
+        return Stream.fail(
+          new DecodeError({ what: `linked ${name}`, where: `${parent} meta.linked`, detail: start.error })
+        )
+      }
+      return Stream.paginateEffect(start.url, (url) =>
+        Effect.gen(function*() {
+          if (seen.has(url)) return yield* new PaginationLoop({ url, pages: seen.size })
+          seen.add(url)
+          const page = yield* fetchPage(url, Linked.keyOfLink(url), "Sequoia.linkedPage")
+          const linkedPage: Linked.LinkedPage = {
+            name,
+            source: "continuation",
+            resources: page.resources,
+            failures: [],
+            url,
+            parent
+          }
+          return [linkedPage, page.next === undefined ? Option.none() : Option.some(page.next)] as const
+        }))
+    }
+
+    return { firstUrl, ahead, limitResources, mainPages, continuation }
+  })
+
+  const spanned = <A, E, R>(stream: Stream.Stream<A, E, R>, name: string) =>
+    Stream.withSpan(stream, name, {
+      attributes: { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
+    })
+
+  const pages = spanned(
+    Stream.unwrap(Effect.map(setup, (run) => readAhead(run.mainPages(), run.ahead))),
+    "Sequoia.browse"
+  )
+
+  type Run = Effect.Effect.Success<typeof setup>
+
+  const firstOf = (run: Run) =>
+    Stream.runHead(run.mainPages()).pipe(
       Effect.flatMap(Option.match({
         onNone: () => Effect.dieMessage("a browse always yields a first page"),
         onSome: Effect.succeed
       }))
     )
+  const firstPage = Effect.flatMap(setup, firstOf)
+
+  const resourcesOf = (run: Run) => {
+    const all = Stream.flatMap(readAhead(run.mainPages(), run.ahead), (page) => Stream.fromIterable(page.resources))
+    return run.limitResources === undefined ? all : Stream.take(all, run.limitResources)
+  }
+
+  const collect: Browse["collect"] = Effect.fn("Sequoia.collect")(function*({ max }) {
+    if (!(Number.isInteger(max) && max >= 0)) return yield* invalid("max", "must be an integer of at least 0")
+    const run = yield* setup
+    const items = yield* Stream.runCollect(Stream.take(resourcesOf(run), max + 1))
+    if (Chunk.size(items) > max) return yield* new TooManyResources({ url: run.firstUrl, max })
+    return Chunk.toReadonlyArray(items)
+  })
+
+  const linked: Browse["linked"] = (name, linkedOptions) => {
+    const strictLinked = linkedOptions?.strict ?? strict
+    const ofPage = (
+      page: Page.Page,
+      run: Run,
+      seen: Set<string>,
+      follow: boolean
+    ): Stream.Stream<Linked.LinkedPage, SequoiaError> => {
+      const entries = page.meta.linked?.[name] ?? []
+      const failures = Page.linkedFailures(name, entries)
+      const failure = failures[0]
+      if (strictLinked && failure !== undefined) return Stream.fail(failure)
+      const included: Linked.LinkedPage = {
+        name,
+        source: "included",
+        resources: page.linked[name] ?? [],
+        failures,
+        url: page.url,
+        parent: page.url
+      }
+      if (!follow) return Stream.succeed(included)
+      const links = Linked.uniqueContinues(entries)
+      return Stream.concat(
+        Stream.succeed(included),
+        Stream.flatMap(Stream.fromIterable(links), (link) => run.continuation(name, link, page.url, seen))
+      )
+    }
+    const linkedPages = spanned(
+      Stream.unwrap(Effect.map(setup, (run) => {
+        const seen = new Set<string>()
+        return Stream.flatMap(readAhead(run.mainPages(), run.ahead), (page) => ofPage(page, run, seen, true))
+      })),
+      "Sequoia.linked"
+    )
+    const first = Effect.gen(function*() {
+      const run = yield* setup
+      const page = yield* firstOf(run)
+      const head = yield* Stream.runHead(ofPage(page, run, new Set(), false))
+      return yield* Option.match(head, {
+        onNone: () => Effect.dieMessage("a main page always yields its linked page"),
+        onSome: Effect.succeed
+      })
+    })
+    return {
+      pages: linkedPages,
+      resources: Stream.flatMap(linkedPages, (page) => Stream.fromIterable(page.resources)),
+      first
+    }
+  }
+
+  return {
+    pages,
+    resources: spanned(Stream.unwrap(Effect.map(setup, resourcesOf)), "Sequoia.browse"),
+    first: firstPage,
+    totalCount: Effect.map(firstPage, (page) => page.meta.totalCount),
+    collect,
+    linked
   }
 }

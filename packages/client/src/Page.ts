@@ -8,7 +8,7 @@
  */
 import { Effect, Predicate } from "effect"
 import { appendQuery, encodeValue, hasQueryKey } from "./internal/url.js"
-import { DecodeError } from "./SequoiaError.js"
+import { DecodeError, LinkedFailure } from "./SequoiaError.js"
 
 /**
  * A resource as the service sent it.
@@ -54,6 +54,11 @@ export interface Page<A = Resource> {
    * location, with the owner added when the link lacks it; `undefined` on the last page.
    */
   readonly next: string | undefined
+  /**
+   * The entries of `meta.linked` that report an error status other than 404 (the service could not resolve
+   * that part of an inclusion), in the order sent. 404 entries (nothing to include) are not failures.
+   */
+  readonly failures: ReadonlyArray<LinkedFailure>
 }
 
 /**
@@ -80,6 +85,36 @@ export const resolveLink = (
   return {
     url: owner === undefined || hasQueryKey(url, "owner") ? url : appendQuery(url, [["owner", encodeValue(owner)]])
   }
+}
+
+/**
+ * The failures reported in `meta.linked.<name>`: entries with a `statusCode` of 400 or more, 404 excepted,
+ * each as a {@link LinkedFailure} naming the sub-request and the status.
+ *
+ * @since 0.1.0
+ * @category linked
+ */
+export const linkedFailures = (name: string, entries: ReadonlyArray<unknown>): ReadonlyArray<LinkedFailure> => {
+  const failures: Array<LinkedFailure> = []
+  for (const entry of entries) {
+    if (!Predicate.isRecord(entry)) continue
+    const status = typeof entry.statusCode === "string" ? Number(entry.statusCode) : entry.statusCode
+    if (typeof status !== "number" || !Number.isFinite(status) || status < 400 || status === 404) continue
+    const detail = typeof entry.message === "string"
+      ? entry.message
+      : typeof entry.error === "string"
+      ? entry.error
+      : undefined
+    failures.push(
+      new LinkedFailure({
+        name,
+        request: typeof entry.request === "string" ? entry.request : "(no request given)",
+        status,
+        detail
+      })
+    )
+  }
+  return failures
 }
 
 const optionalNumber = (meta: Record<string, unknown>, key: string, where: string) => {
@@ -133,7 +168,7 @@ export const decode = (options: {
     const { body, key, url } = options
     const what = `page of ${key}`
     if (body === undefined) {
-      return { resources: [], linked: {}, meta: {}, raw: body, url, next: undefined }
+      return { resources: [], linked: {}, meta: {}, raw: body, url, next: undefined, failures: [] }
     }
     if (!Predicate.isRecord(body) || Array.isArray(body)) {
       return yield* new DecodeError({ what, where: url, detail: "the body is not a JSON object" })
@@ -171,5 +206,6 @@ export const decode = (options: {
       if ("error" in resolved) return yield* new DecodeError({ what, where: `${url} meta`, detail: resolved.error })
       next = resolved.url
     }
-    return { resources: (list ?? []) as ReadonlyArray<Resource>, linked, meta, raw: body, url, next }
+    const failures = Object.entries(meta.linked ?? {}).flatMap(([name, entries]) => linkedFailures(name, entries))
+    return { resources: (list ?? []) as ReadonlyArray<Resource>, linked, meta, raw: body, url, next, failures }
   })

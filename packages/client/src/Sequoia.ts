@@ -19,8 +19,11 @@ import {
   Stream
 } from "effect"
 import * as Auth from "./Auth.js"
+import * as Business from "./Business.js"
+import * as Descriptor from "./Descriptor.js"
 import * as Endpoint from "./Endpoint.js"
 import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
+import type * as Linked from "./Linked.js"
 import type * as Page from "./Page.js"
 import * as Registry from "./Registry.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
@@ -153,8 +156,82 @@ export const layerConfig = (
  * @since 0.1.0
  * @category constructors
  */
-export const endpoint: (service: string, resource: string, options?: { readonly key?: string }) => Endpoint.Endpoint =
-  Endpoint.make
+export const endpoint: typeof Endpoint.make = Endpoint.make
+
+/**
+ * A business endpoint of a service (a route besides its resourcefuls), from a path template:
+ * `Sequoia.business("gateway", "/f/{owner}/{name}")`, `Sequoia.business("validation", "/$service/$owner/$ref$params")`.
+ * A value, no I/O.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const business: (service: string, pathTemplate: string) => Business.Business = Business.make
+
+/**
+ * The descriptor of a service (`<location>/descriptor/raw`), fetched once per service and client.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const descriptor: (service: string) => Effect.Effect<Descriptor.Descriptor, SequoiaError, Sequoia> =
+  Descriptor.fetch
+
+/**
+ * Options of the low-level {@link request}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestOptions {
+  /** Query parameters, encoded by the SDK (values percent-encoded), in the order given. */
+  readonly query?: ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>> | undefined
+  /** A JSON body, sent as given. */
+  readonly body?: unknown
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly retry?: RetryPolicy | undefined
+  /** Send no credentials (the call is anonymous). */
+  readonly anonymous?: boolean | undefined
+  /** Whether a failure after sending may be retried; defaults to true for GET only. */
+  readonly idempotent?: boolean | undefined
+}
+
+/**
+ * Sends any request to a service, for what the endpoints do not cover: `path` is relative to the service's
+ * location (`/data/contents`, `/descriptor/raw`, a business route). It goes through the same loop as every
+ * other call (credentials, 401 replay, retries, timeout, redirects, correlation id, error mapping). The
+ * answer holds the parsed JSON body (`undefined` when empty).
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const request = (
+  method: Transport.Method,
+  service: string,
+  path: string,
+  options: RequestOptions = {}
+): Effect.Effect<Transport.Response, SequoiaError, Sequoia> =>
+  Effect.gen(function*() {
+    const client = yield* SequoiaTag
+    const location = yield* client.registry.location(service)
+    const query = options.query === undefined
+      ? []
+      : Array.isArray(options.query)
+      ? options.query as ReadonlyArray<readonly [string, string]>
+      : Object.entries(options.query)
+    const encoded = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")
+    const url = location + (path.startsWith("/") ? path : `/${path}`) + (encoded === "" ? "" : `?${encoded}`)
+    return yield* client.send({
+      method,
+      url,
+      headers: options.headers,
+      retry: options.retry,
+      anonymous: options.anonymous,
+      idempotent: options.idempotent,
+      correlationId: yield* client.transport.newOperationId,
+      ...(options.body === undefined ? {} : { body: { _tag: "Json" as const, value: options.body } })
+    })
+  }).pipe(Effect.withSpan("Sequoia.request", { attributes: { "sequoia.service": service, "http.method": method } }))
 
 /**
  * The client's registry: its services and `refresh`.
@@ -174,6 +251,15 @@ export interface AsyncBrowse<A = Page.Resource> {
   readonly pages: AsyncIterable<Page.Page<A>>
   readonly resources: AsyncIterable<A>
   readonly first: () => Promise<Page.Page<A>>
+  /** `meta.totalCount` of the first page; `undefined` unless the criteria count. */
+  readonly totalCount: () => Promise<number | undefined>
+  /** Every resource; rejects with `TooManyResources` rather than truncate past `max`. */
+  readonly collect: (options: { readonly max: number }) => Promise<ReadonlyArray<A>>
+  /** The included resources of that name, across every main page (see `Browse.linked`). */
+  readonly linked: (name: string, options?: Linked.LinkedOptions) => {
+    readonly pages: AsyncIterable<Linked.LinkedPage>
+    readonly resources: AsyncIterable<Page.Resource>
+  }
 }
 
 /**
@@ -186,12 +272,12 @@ export interface AsyncBrowse<A = Page.Resource> {
 export interface SequoiaRuntime {
   readonly runPromise: <A, E>(effect: Effect.Effect<A, E, Services | Scope.Scope>) => Promise<A>
   readonly iterate: <A, E>(stream: Stream.Stream<A, E, Services>) => AsyncIterable<A>
-  readonly browse: (
-    endpoint: Endpoint.Endpoint,
+  readonly browse: <A>(
+    endpoint: Endpoint.Endpoint<A>,
     owner: string,
-    criteria?: Parameters<Endpoint.Endpoint["browse"]>[1],
+    criteria?: Parameters<Endpoint.Endpoint<A>["browse"]>[1],
     options?: Endpoint.BrowseOptions
-  ) => AsyncBrowse
+  ) => AsyncBrowse<A>
   readonly dispose: () => Promise<void>
   readonly managed: ManagedRuntime.ManagedRuntime<Services, SequoiaError>
 }
@@ -251,7 +337,13 @@ export const runtime = (
       return {
         pages: iterate(browse.pages),
         resources: iterate(browse.resources),
-        first: () => runPromise(browse.first)
+        first: () => runPromise(browse.first),
+        totalCount: () => runPromise(browse.totalCount),
+        collect: (collectOptions) => runPromise(browse.collect(collectOptions)),
+        linked: (name, linkedOptions) => {
+          const linked = browse.linked(name, linkedOptions)
+          return { pages: iterate(linked.pages), resources: iterate(linked.resources) }
+        }
       }
     },
     dispose: () => managed.dispose(),

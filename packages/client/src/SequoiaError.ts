@@ -456,6 +456,85 @@ export class LinkedFailure extends Data.TaggedError("LinkedFailure")<{
 }
 
 /**
+ * A chunk of a store that was stored.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredChunk {
+  readonly index: number
+  /** Positions of the chunk's resources in the list given to `store` (`from` inclusive, `to` exclusive). */
+  readonly from: number
+  readonly to: number
+  /** The refs of the stored resources, as the service answered. */
+  readonly refs: ReadonlyArray<string>
+}
+
+/**
+ * A chunk of a store that failed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FailedChunk {
+  readonly index: number
+  readonly from: number
+  readonly to: number
+  readonly error: SequoiaError
+}
+
+/**
+ * A store of several chunks where some failed: which chunks were stored and which failed (and why). Chunks
+ * are independent: a stored chunk stays stored.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StoreIncomplete extends Data.TaggedError("StoreIncomplete")<{
+  readonly key: string
+  readonly stored: ReadonlyArray<StoredChunk>
+  readonly failed: ReadonlyArray<FailedChunk>
+}> {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    const total = this.stored.length + this.failed.length
+    const failures = this.failed.map((f) => `chunk ${f.index} (resources ${f.from}-${f.to - 1}): ${f.error.message}`)
+    return `${this.failed.length} of ${total} chunks of ${this.key} were not stored; ` +
+      `store those again (${failures.join("; ")})`
+  }
+}
+
+/**
+ * `collect({ max })` found more than `max` resources: it fails rather than return a truncated list.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TooManyResources extends Data.TaggedError("TooManyResources")<{
+  /** The first request of the browse. */
+  readonly url: string
+  readonly max: number
+}> {
+  /**
+   * @since 0.1.0
+   */
+  readonly [TypeId]: TypeId = TypeId
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `the browse of ${this.url} has more than ${this.max} resources; ` +
+      "raise max, narrow the criteria, or stream the resources instead of collecting them"
+  }
+}
+
+/**
  * The union of every error the SDK reports.
  *
  * @since 0.1.0
@@ -476,6 +555,8 @@ export type SequoiaError =
   | PaginationLoop
   | PageLimitReached
   | LinkedFailure
+  | StoreIncomplete
+  | TooManyResources
 
 /**
  * @since 0.1.0

@@ -18,6 +18,11 @@ export * as Browse from "./Browse.js"
 /**
  * @since 0.1.0
  */
+export * as Business from "./Business.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Correlation from "./Correlation.js"
 
 /**
@@ -28,7 +33,22 @@ export * as Criteria from "./Criteria.js"
 /**
  * @since 0.1.0
  */
+export * as Descriptor from "./Descriptor.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Endpoint from "./Endpoint.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Linked from "./Linked.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Metrics from "./Metrics.js"
 
 /**
  * @since 0.1.0

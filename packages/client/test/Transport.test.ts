@@ -1,7 +1,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Criteria, type RetryPolicy, Sequoia } from "@sequoia-sdk/client"
-import { Chunk, Clock, Effect, Fiber, Layer, Stream, TestClock } from "effect"
+import { Criteria, Metrics, type RetryPolicy, Sequoia } from "@sequoia-sdk/client"
+import { Chunk, Clock, Effect, Fiber, Layer, Metric, Stream, TestClock } from "effect"
 
 const defaultClock = Clock.make()
 import { clientLayer, emulator, httpClients } from "./support.js"
@@ -322,5 +322,41 @@ describe("connections", () => {
       yield* adjustWhenAsleep(5000)
       yield* Fiber.join(fiber)
       expect(e.requests({ service: "metadata" })).toHaveLength(2)
+    }).pipe(Effect.scoped))
+})
+
+describe("metrics", () => {
+  it.live("count attempts, retries, replays and token requests, and time each attempt", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator()
+      const before = yield* Effect.all({
+        retries: Metric.value(Metrics.retries),
+        replays: Metric.value(Metrics.replays),
+        tokens: Metric.value(Metrics.tokenRequests),
+        ok: Metric.value(Metric.tagged(Metric.tagged(Metrics.requests, "method", "GET"), "status", "200")),
+        unavailable: Metric.value(Metric.tagged(Metric.tagged(Metrics.requests, "method", "GET"), "status", "503")),
+        latency: Metric.value(Metrics.latency)
+      })
+      e.fault({ service: "metadata", times: 2, action: { status: 503 } })
+      const context = yield* Layer.build(clientLayer(e, http))
+      yield* contents.read(e.owner, firstRef(e)).pipe(Effect.provide(context))
+      e.revokeTokens()
+      yield* contents.read(e.owner, firstRef(e)).pipe(Effect.provide(context))
+      const after = yield* Effect.all({
+        retries: Metric.value(Metrics.retries),
+        replays: Metric.value(Metrics.replays),
+        tokens: Metric.value(Metrics.tokenRequests),
+        ok: Metric.value(Metric.tagged(Metric.tagged(Metrics.requests, "method", "GET"), "status", "200")),
+        unavailable: Metric.value(Metric.tagged(Metric.tagged(Metrics.requests, "method", "GET"), "status", "503")),
+        latency: Metric.value(Metrics.latency)
+      })
+      expect(after.retries.count - before.retries.count).toBe(2)
+      expect(after.replays.count - before.replays.count).toBe(1)
+      expect(after.tokens.count - before.tokens.count).toBe(2)
+      // registry, two data reads that succeeded
+      expect(after.ok.count - before.ok.count).toBe(3)
+      expect(after.unavailable.count - before.unavailable.count).toBe(2)
+      // every attempt is timed: registry, 2 tokens, 2 x 503, 401, 2 x 200
+      expect(after.latency.count - before.latency.count).toBe(8)
     }).pipe(Effect.scoped))
 })

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { FaultRule } from "./FaultRule.js"
+import type { FaultRule, LinkedFaultRule } from "./FaultRule.js"
 import * as internal from "./internal/server.js"
 import type { LoggedRequest, RequestFilter } from "./RequestLog.js"
 
@@ -80,6 +80,8 @@ export interface GenerateOptions {
  * - `resources(service, resource)`: a copy of a collection, by owner then ref.
  * - `addService(name)` / `removeService(name)`: changes the registry at run time (data is kept).
  * - `fault(rule)` / `clearFaults()`: scripted faults (see {@link FaultRule}).
+ * - `failLinked(rule)`: makes sub-requests of inclusions fail inside a 200 answer, reported in `meta.linked` as
+ *   `{request, statusCode, error, message}` (see {@link LinkedFaultRule}); `clearFaults()` clears these too.
  * - `revokeTokens()`: every token issued so far answers 401 from now on; `tokensIssued()` counts grants.
  * - `close()`: stops the server and drops every connection, hung ones included.
  *
@@ -100,6 +102,7 @@ export interface Emulator {
   addService(name: string): void
   removeService(name: string): void
   fault(rule: FaultRule): void
+  failLinked(rule: LinkedFaultRule): void
   clearFaults(): void
   revokeTokens(): void
   tokensIssued(): number

@@ -71,8 +71,9 @@ export type FaultAction = "reset" | "hang" | FaultStatus | FaultDelay | FaultBod
  * A fault rule. It matches a request when every given criterion holds: `service` (the first path segment, e.g.
  * `"metadata"`, `"identity"`, `"registry"`), `method` (any case) and `path` (a prefix of, or a RegExp tested on,
  * the decoded path without the query, e.g. `"/metadata/data/contents"`). It applies to the next `times` matching
- * requests (default 1; `Infinity` for every one), then is spent. Rules are checked in the order they were added;
- * the first match applies.
+ * requests (default 1; `Infinity` for every one), then is spent; with `skip`, the first `skip` matching requests
+ * are let through untouched first (`{ method: "POST", skip: 1 }` faults the second POST). Rules are checked in
+ * the order they were added; the first match applies.
  *
  * @since 0.1.0
  * @category models
@@ -82,5 +83,31 @@ export interface FaultRule {
   readonly method?: string
   readonly path?: string | RegExp
   readonly times?: number
+  readonly skip?: number
   readonly action: FaultAction
+}
+
+/**
+ * A fault in the service's own resolution of an inclusion: the next `times` matching sub-requests (default 1;
+ * `Infinity` for every one) are reported in `meta.linked.<relationship>` as an error entry
+ * `{request, statusCode, error, message}` (as the real services report a sub-request that failed) instead of
+ * their results, and the resources they would have added are left out. An indirect sub-request that fails
+ * stops its continue chain there; the pages before it are kept.
+ *
+ * It matches when every given criterion holds: `service` (default `"metadata"`), `relationship` (the include
+ * name, dotted for through relationships) and `request` (a substring of, or a RegExp tested on, the reported
+ * `request`, e.g. `"/data/assets?"`). `statusCode` defaults to 400, `error` to the status text, `message` to a
+ * fixed text.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkedFaultRule {
+  readonly service?: string
+  readonly relationship?: string
+  readonly request?: string | RegExp
+  readonly times?: number
+  readonly statusCode?: number
+  readonly error?: string
+  readonly message?: string
 }

@@ -1,9 +1,10 @@
 import { badRequest, Boom, notFound } from "./boom.js"
+import { fieldValues, matches, scalarString } from "./filter.js"
 import type { Doc } from "./json.js"
 import { isRecord, project, singular, upperFirst, versionOf } from "./json.js"
-import { findRelationship, resolveLinked } from "./linked.js"
+import { findRelationship, type Relationship, resolveLinked } from "./linked.js"
 import type { Query } from "./query.js"
-import { interpretQuery } from "./query.js"
+import { filtersOf, interpretQuery } from "./query.js"
 import type { QueryPairs } from "./querystring.js"
 import { encodeQuery, sortPairs } from "./querystring.js"
 import type { ResourceContext, State } from "./state.js"
@@ -48,9 +49,75 @@ const decodeSegment = (s: string, what: string): string => {
 const isDescriptorRoute = (rest: ReadonlyArray<string>): boolean =>
   rest[0] === "descriptor" && rest[1] === "raw" && (rest.length === 2 || (rest.length === 3 && rest[2] === ""))
 
+/**
+ * Business routes (besides the resourcefuls), as the recorded descriptors declare them:
+ *
+ * - gateway `feeds`, `GET /f/{owner}/{name}` (`auth: false`): the feed config `owner:name` (from the gateway's
+ *   `feedConfigs`) and the query it was asked with; 404 when there is no such feed config;
+ * - validation `POST /v/{owner}/{ref}` (authenticated; the python SDK's `'/$service/$owner/$ref$params'` test):
+ *   the recorded "Validation Succeed" answer, echoing the owner, the ref, the query and the body.
+ */
+interface BusinessRoute {
+  readonly public: boolean
+  readonly handle: (state: State, req: DataRequest) => Reply
+}
+
+const businessRoute = (
+  service: string,
+  method: string,
+  rest: ReadonlyArray<string>
+): BusinessRoute | undefined => {
+  if (rest.length !== 3 || rest.some((s) => s === "")) return undefined
+  if (service === "gateway" && method === "GET" && rest[0] === "f") {
+    return { public: true, handle: (state, req) => feed(state, req, rest) }
+  }
+  if (service === "validation" && method === "POST" && rest[0] === "v") {
+    return { public: false, handle: (_state, req) => validation(req, rest) }
+  }
+  return undefined
+}
+
+const feed = (state: State, req: DataRequest, rest: ReadonlyArray<string>): Reply => {
+  const owner = decodeSegment(rest[1]!, "owner")
+  const name = decodeSegment(rest[2]!, "name")
+  const path = state.resourcePath("gateway", "feedConfigs")
+  const config = state.service("gateway").collections.get(path)?.get(`${owner}:${name}`)
+  if (config === undefined || config.owner !== owner) throw notFound("Feed not found")
+  return { status: 200, body: { owner, name, feedConfig: config.doc, query: Object.fromEntries(req.pairs) } }
+}
+
+const validation = (req: DataRequest, rest: ReadonlyArray<string>): Reply => {
+  let body: unknown = undefined
+  if (req.body !== "") {
+    try {
+      body = JSON.parse(req.body)
+    } catch {
+      throw payloadError("Invalid request payload JSON format", [])
+    }
+  }
+  return {
+    status: 200,
+    body: {
+      statusCode: 200,
+      message: "Validation Succeed",
+      validation: { source: "query", keys: [] },
+      owner: decodeSegment(rest[1]!, "owner"),
+      ref: decodeSegment(rest[2]!, "ref"),
+      query: Object.fromEntries(req.pairs),
+      payload: body
+    }
+  }
+}
+
 /** Whether a method and path (below the service location) is a route of a data service, before authentication. */
-export const isDataRoute = (method: string, rest: ReadonlyArray<string>): "descriptor" | "data" | undefined => {
+export const isDataRoute = (
+  method: string,
+  rest: ReadonlyArray<string>,
+  service = ""
+): "descriptor" | "public" | "data" | undefined => {
   if (isDescriptorRoute(rest)) return method === "GET" ? "descriptor" : undefined
+  const route = businessRoute(service, method, rest)
+  if (route !== undefined) return route.public ? "public" : "data"
   if (rest[0] !== "data" || rest.length < 2 || rest.length > 3 || rest[1] === "") return undefined
   const hasRef = (rest[2] ?? "") !== ""
   const allowed = hasRef ? ["GET", "PUT", "DELETE"] : ["GET", "POST"]
@@ -66,6 +133,8 @@ export const handleData = (state: State, service: string, req: DataRequest): Rep
     if (descriptor === undefined) throw notFound(`The ${service} service has no descriptor in this emulator`)
     return { status: 200, raw: descriptor.raw }
   }
+  const route = businessRoute(service, method, rest)
+  if (route !== undefined) return route.handle(state, req)
   if (rest[0] !== "data" || rest.length < 2 || rest.length > 3) throw notFound()
   const resourcePath = decodeSegment(rest[1]!, "resource")
   if (!resourcePattern.test(resourcePath)) throw notFound()
@@ -103,8 +172,9 @@ const withLinked = (
   ctx: ResourceContext,
   query: Query,
   meta: Record<string, unknown>,
-  entries: ReadonlyArray<Entry>
+  given: ReadonlyArray<Entry>
 ): Record<string, unknown> => {
+  const entries = query.resources ? given : []
   const body: Record<string, unknown> = { meta, [ctx.resourceKey]: entries.map((e) => project(e.doc, query.fields)) }
   if (query.include.length > 0) {
     const resolved = resolveLinked(ctx, query, entries)
@@ -117,10 +187,11 @@ const withLinked = (
 const browse = (state: State, ctx: ResourceContext, req: DataRequest): Reply => {
   const query = queryOf(ctx, req.pairs)
   const partition = state.service(ctx.service.name).collections.get(ctx.resourcePath)?.partition(query.owner)
-  const view = partition?.view(query.criteria) ?? emptyView
+  const view = intersected(state, ctx, query, partition?.view(query.criteria) ?? emptyView)
   const total = view.entries.length
   const meta: Record<string, unknown> = {}
   if (query.count) meta.totalCount = total
+  if (query.facets.length > 0) meta.facetCount = facetCounts(view.entries, query.facets)
   let entries: ReadonlyArray<Entry>
   if (query.continue !== undefined) {
     const start = query.continue === "true" ? 0 : indexAfter(view, decodeToken(query.continue, query.sortSpec))
@@ -143,6 +214,50 @@ const browse = (state: State, ctx: ResourceContext, req: DataRequest): Reply => 
     if (start + query.perPage < total) meta.next = pageLink(page + 1)
   }
   return { status: 200, body: withLinked(ctx, query, meta, entries) }
+}
+
+/** `meta.facetCount`: for each field, how many of the selected resources hold each value. */
+const facetCounts = (
+  entries: ReadonlyArray<Entry>,
+  facets: ReadonlyArray<string>
+): Record<string, Record<string, number>> => {
+  const out: Record<string, Record<string, number>> = {}
+  for (const field of facets) {
+    const counts: Record<string, number> = {}
+    for (const entry of entries) {
+      const values = new Set(fieldValues(entry.doc, field).map(scalarString).filter((v) => v !== undefined))
+      for (const v of values) counts[v] = (counts[v] ?? 0) + 1
+    }
+    out[field] = counts
+  }
+  return out
+}
+
+/** The resources related to one resource through a relationship (direct or indirect; not through). */
+const relatedDocs = (state: State, ctx: ResourceContext, rel: Relationship, entry: Entry): ReadonlyArray<Doc> => {
+  const target = state.service(ctx.service.name).collections.get(rel.targetPath)
+  if (target === undefined || rel.through !== undefined) return []
+  if (rel.type === "direct") {
+    return fieldValues(entry.doc, rel.fieldNamePath).map(scalarString).filter((r) => r !== undefined)
+      .map((r) => target.get(r)?.doc).filter((d) => d !== undefined)
+  }
+  return (target.partition(entry.owner)?.entries ?? []).filter((e) =>
+    fieldValues(e.doc, rel.filterPath).some((v) => scalarString(v) === entry.ref)
+  ).map((e) => e.doc)
+}
+
+/** Keeps the resources that have, for each intersection, a related resource matching its `<rel>.with…` filters. */
+const intersected = (state: State, ctx: ResourceContext, query: Query, view: View): View => {
+  if (query.intersects.length === 0) return view
+  const tests = query.intersects.map((name) => {
+    const rel = findRelationship(ctx, name)
+    if (rel === undefined) {
+      throw badRequest(`"include" is invalid - ${name} is not a relationship`, "query", ["include"])
+    }
+    const filters = filtersOf(rel.targetResourceful, query.relFilters.get(name) ?? [])
+    return (entry: Entry) => relatedDocs(state, ctx, rel, entry).some((doc) => filters.every((f) => matches(doc, f)))
+  })
+  return { entries: view.entries.filter((e) => tests.every((t) => t(e))), sort: view.sort }
 }
 
 const read = (state: State, ctx: ResourceContext, req: DataRequest, ids: ReadonlyArray<string>): Reply => {

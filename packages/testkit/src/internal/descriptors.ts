@@ -26,6 +26,8 @@ export interface ResourcefulDef {
   readonly hyphenatedPluralName: string
   readonly relationships: ReadonlyMap<string, RelationshipDef>
   readonly filters: ReadonlyMap<string, FilterDef>
+  /** The names of the declared fields (`fields.<name>`). */
+  readonly fields: ReadonlySet<string>
 }
 
 /** A service descriptor: its raw text (served at `/descriptor/raw`) and its resourcefuls. */
@@ -89,7 +91,8 @@ export const parseDescriptor = (raw: string): ServiceDescriptor => {
       pluralName,
       hyphenatedPluralName: str(value.hyphenatedPluralName) ?? pluralName,
       relationships: entriesOf(value.relationships, parseRelationship),
-      filters: entriesOf(value.filters, (_, v) => parseFilter(v))
+      filters: entriesOf(value.filters, (_, v) => parseFilter(v)),
+      fields: new Set(isRecord(value.fields) ? Object.keys(value.fields) : [])
     }
     byPath.set(def.hyphenatedPluralName, def)
     byPlural.set(def.pluralName, def)

@@ -3,6 +3,7 @@ import type { FaultAction, FaultRule } from "../FaultRule.js"
 interface ActiveRule {
   readonly rule: FaultRule
   remaining: number
+  skip: number
 }
 
 /** What a request is matched on. */
@@ -16,6 +17,10 @@ const validate = (rule: FaultRule): void => {
   const times = rule.times ?? 1
   if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
     throw new Error("Sequoia emulator: a fault rule's `times` must be a positive integer or Infinity")
+  }
+  const skip = rule.skip ?? 0
+  if (!(Number.isInteger(skip) && skip >= 0)) {
+    throw new Error("Sequoia emulator: a fault rule's `skip` must be a non-negative integer")
   }
   const action = rule.action
   if (typeof action === "string") {
@@ -47,7 +52,7 @@ export class Faults {
 
   add(rule: FaultRule): void {
     validate(rule)
-    this.rules.push({ rule, remaining: rule.times ?? 1 })
+    this.rules.push({ rule, remaining: rule.times ?? 1, skip: rule.skip ?? 0 })
   }
 
   clear(): void {
@@ -64,6 +69,10 @@ export class Faults {
     )
     const active = this.rules[index]
     if (active === undefined) return undefined
+    if (active.skip > 0) {
+      active.skip -= 1
+      return undefined
+    }
     active.remaining -= 1
     if (active.remaining <= 0) this.rules.splice(index, 1)
     return active.rule.action

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http"
+import type { LinkedFaultRule } from "../FaultRule.js"
 import type { ResourcefulDef } from "./descriptors.js"
 import { fieldValues, matches, parseFilter, scalarString } from "./filter.js"
 import type { Doc } from "./json.js"
@@ -6,7 +8,7 @@ import type { Query } from "./query.js"
 import { filtersOf } from "./query.js"
 import type { QueryPairs } from "./querystring.js"
 import { encodeQuery } from "./querystring.js"
-import type { ResourceContext } from "./state.js"
+import type { ResourceContext, ServiceData } from "./state.js"
 import type { Entry } from "./store.js"
 import { cursorOf } from "./store.js"
 import { encodeToken } from "./token.js"
@@ -80,6 +82,58 @@ export const findRelationship = (ctx: ResourceContext, name: string): Relationsh
   }
 }
 
+/** Scripted failures of the sub-requests of inclusions (see `LinkedFaultRule`), checked in the order added. */
+export class LinkedFaults {
+  private rules: Array<{ readonly rule: LinkedFaultRule; remaining: number }> = []
+
+  add(rule: LinkedFaultRule): void {
+    const times = rule.times ?? 1
+    if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
+      throw new Error("Sequoia emulator: a linked fault's `times` must be a positive integer or Infinity")
+    }
+    const status = rule.statusCode ?? 400
+    if (!(Number.isInteger(status) && status >= 400 && status <= 599)) {
+      throw new Error("Sequoia emulator: a linked fault's `statusCode` must be an integer from 400 to 599")
+    }
+    this.rules.push({ rule, remaining: times })
+  }
+
+  clear(): void {
+    this.rules = []
+  }
+
+  /** The error report for a sub-request, using up one time of the first matching rule; `undefined` if none. */
+  take(relationship: string, request: string): Record<string, unknown> | undefined {
+    const index = this.rules.findIndex(({ rule }) =>
+      (rule.relationship === undefined || rule.relationship === relationship) &&
+      (rule.request === undefined ||
+        (typeof rule.request === "string" ? request.includes(rule.request) : rule.request.test(request)))
+    )
+    const active = this.rules[index]
+    if (active === undefined) return undefined
+    active.remaining -= 1
+    if (active.remaining <= 0) this.rules.splice(index, 1)
+    const statusCode = active.rule.statusCode ?? 400
+    return {
+      request,
+      statusCode,
+      error: active.rule.error ?? STATUS_CODES[statusCode] ?? "Error",
+      message: active.rule.message ?? "Linked fault injected by the Sequoia emulator"
+    }
+  }
+}
+
+const faultsByService = new WeakMap<ServiceData, LinkedFaults>()
+
+/** The linked faults of one service of one emulator (made on first use). */
+export const linkedFaultsOf = (service: ServiceData): LinkedFaults => {
+  const existing = faultsByService.get(service)
+  if (existing !== undefined) return existing
+  const created = new LinkedFaults()
+  faultsByService.set(service, created)
+  return created
+}
+
 /** The linked resources and the sub-request reports (`meta.linked`) of a response. */
 export interface Linked {
   readonly linked: Record<string, Array<Doc>>
@@ -139,15 +193,17 @@ export const resolveLinked = (
         const refs = refsIn(batch, rel.fieldNamePath)
         if (refs.length === 0) continue
         const found = direct(ctx, rel, refs, extra)
-        reports.push(directReport(rel, refs, fields, found.length))
-        add(found)
+        const report = directReport(rel, refs, fields, found.length)
+        const failed = linkedFaultsOf(ctx.service).take(name, String(report.request))
+        reports.push(failed ?? report)
+        if (failed === undefined) add(found)
       }
     } else {
       const keys = rel.through === undefined
         ? parents.map((p) => p.ref)
         : refsIn(parentDocs, rel.through.fieldNamePath)
       for (const batch of chunks(keys, rel.batchSize)) {
-        add(indirect(ctx, query.owner, rel, batch, fields, extra, reports))
+        add(indirect(ctx, query.owner, rel, name, batch, fields, extra, reports))
       }
     }
     linked[name] = items
@@ -194,6 +250,7 @@ const indirect = (
   ctx: ResourceContext,
   owner: string,
   rel: Relationship,
+  name: string,
   keys: ReadonlyArray<string>,
   fields: ReadonlyArray<string> | undefined,
   extra: QueryPairs,
@@ -221,7 +278,13 @@ const indirect = (
     }`
   let request = link("true", false)
   let start = 0
+  const faults = linkedFaultsOf(ctx.service)
   for (let i = 0; i < linkedPagesPerResponse; i++) {
+    const failed = faults.take(name, request)
+    if (failed !== undefined) {
+      reports.push(failed)
+      break
+    }
     const page = entries.slice(start, start + linkedPerPage)
     start += page.length
     const last = page[page.length - 1]

@@ -23,6 +23,14 @@ export interface Query {
   /** `"true"` or a token */
   readonly continue: string | undefined
   readonly count: boolean
+  /** `count=<field>,…`: facet counts of these fields (and the total) */
+  readonly facets: ReadonlyArray<string>
+  /** `resources=false`: answer with `meta` (counts) and no resources */
+  readonly resources: boolean
+  /** `include=<rel><intersect>`: only resources with related `<rel>` resources matching `<rel>.with…` */
+  readonly intersects: ReadonlyArray<string>
+  /** `lang`, accepted (the emulator's data has one language) */
+  readonly lang: string | undefined
   /** The `sort` parameter as given ("" for the default order by ref). */
   readonly sortSpec: string
   readonly criteria: Criteria
@@ -32,7 +40,21 @@ export interface Query {
 export const maxPages = 100
 export const maxPerPage = 100
 
-const singleValued = new Set(["owner", "fields", "include", "perPage", "page", "continue", "count", "sort", "q"])
+const singleValued = new Set([
+  "owner",
+  "fields",
+  "include",
+  "perPage",
+  "page",
+  "continue",
+  "count",
+  "sort",
+  "q",
+  "lang",
+  "resources",
+  "active"
+])
+const intersectSuffix = "<intersect>"
 const fieldPattern = /^[a-zA-Z0-9_]+(\.[a-zA-Z0-9_]+)*$/
 const filterPattern = /^with[a-zA-Z0-9_]/
 
@@ -89,8 +111,13 @@ export const interpretQuery = (
 
   const fieldsValue = single.get("fields")
   const includeValue = single.get("include")
-  const include = includeValue === undefined ? [] : listParam("include", includeValue)
-  const unknown = include.find((rel) => !isRelationship(rel))
+  const includeItems = includeValue === undefined
+    ? []
+    : listParam("include", includeValue.split(",").map((s) => s.trim().replace(intersectSuffix, "")).join(","))
+  const rawItems = includeValue === undefined ? [] : includeValue.split(",").map((s) => s.trim())
+  const intersects = includeItems.filter((rel) => rawItems.includes(`${rel}${intersectSuffix}`))
+  const include = includeItems.filter((rel) => rawItems.includes(rel))
+  const unknown = includeItems.find((rel) => !isRelationship(rel))
   if (unknown !== undefined) {
     throw badRequest(`"include" is invalid - ${unknown} is not a relationship of ${ctx.resourceKey}`, "query", [
       "include"
@@ -107,7 +134,7 @@ export const interpretQuery = (
     const dot = name.lastIndexOf(".")
     const rel = name.slice(0, dot)
     const filter = name.slice(dot + 1)
-    if (!include.includes(rel) || !filterPattern.test(filter)) continue
+    if (!includeItems.includes(rel) || !filterPattern.test(filter)) continue
     const list = relFilters.get(rel) ?? []
     list.push([filter, value])
     relFilters.set(rel, list)
@@ -121,8 +148,28 @@ export const interpretQuery = (
     throw badRequest("\"page\" is not allowed together with \"continue\"", "query", ["page"])
   }
   if (continueValue === "") throw badRequest("\"continue\" is not allowed to be empty", "query", ["continue"])
-  if (countValue !== undefined && countValue !== "true" && countValue !== "false") {
-    throw badRequest("\"count\" must be a boolean", "query", ["count"])
+  const facets = countValue === undefined || countValue === "true" || countValue === "false"
+    ? []
+    : listParam("count", countValue)
+  // with a descriptor, a facet must be a declared field (so `count=maybe` is refused, as a non-boolean)
+  const declared = ctx.resourceful?.fields
+  const undeclared = facets.find((f) => declared !== undefined && declared.size > 0 && !declared.has(f.split(".")[0]!))
+  if (undeclared !== undefined) {
+    throw badRequest(`"count" must be a boolean or a field name - ${undeclared} is not a field`, "query", ["count"])
+  }
+  const resourcesValue = single.get("resources")
+  if (resourcesValue !== undefined && resourcesValue !== "true" && resourcesValue !== "false") {
+    throw badRequest("\"resources\" must be a boolean", "query", ["resources"])
+  }
+  const activeValue = single.get("active")
+  if (activeValue !== undefined && activeValue !== "true" && activeValue !== "false") {
+    throw badRequest("\"active\" must be a boolean", "query", ["active"])
+  }
+  // the predefined filter `active` stands for `withActive` (descriptor `filters.active.values`)
+  if (activeValue !== undefined) filterPairs.push(["withActive", activeValue])
+  const lang = single.get("lang")
+  if (lang !== undefined && !/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/.test(lang)) {
+    throw badRequest("\"lang\" must be a language code", "query", ["lang"])
   }
 
   const sortValue = single.get("sort")
@@ -147,7 +194,11 @@ export const interpretQuery = (
     perPage: perPageValue === undefined ? maxPerPage : intParam("perPage", perPageValue, 1, maxPerPage),
     page: pageValue === undefined ? undefined : intParam("page", pageValue, 1, maxPages),
     continue: continueValue,
-    count: countValue === "true",
+    count: countValue === "true" || facets.length > 0,
+    facets,
+    resources: resourcesValue !== "false",
+    intersects,
+    lang,
     sortSpec: defaultOrder ? "" : sortValue ?? "",
     criteria: {
       filters,

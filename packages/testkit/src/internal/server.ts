@@ -12,6 +12,7 @@ import { describeAction, Faults } from "./faults.js"
 import { fixtureSeeds } from "./fixtures.js"
 import { generate } from "./generator.js"
 import { grantToken, Tokens } from "./identity.js"
+import { type LinkedFaults, linkedFaultsOf } from "./linked.js"
 import {
   describeAuthorization,
   maskBody,
@@ -93,6 +94,7 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
   }
   const tokens = new Tokens()
   const faults = new Faults()
+  const linkedFaults = new Set<LinkedFaults>()
   const log = new RequestLog()
   const sockets = new Set<Socket>()
   const pendingDelays = new Set<() => void>()
@@ -151,9 +153,9 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
         body
       }, Date.now())
     }
-    const kind = isDataRoute(method, rest)
+    const kind = isDataRoute(method, rest, service)
     if (kind === undefined) throw notFound()
-    const clientId = kind === "descriptor" ? "" : authenticate(req)
+    const clientId = kind === "descriptor" || kind === "public" ? "" : authenticate(req)
     if (pairs === undefined) throw badRequest("The query string is not correctly percent-encoded", "query", [])
     const ifMatch = req.headers["if-match"]
     return handleData(state, service, { method, rest, pairs, body, ifMatch, clientId, now: Date.now() })
@@ -355,7 +357,19 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
       if (index >= 0) state.registered.splice(index, 1)
     },
     fault: (rule) => faults.add(rule),
-    clearFaults: () => faults.clear(),
+    failLinked: (rule) => {
+      const service = rule.service ?? "metadata"
+      if (!servicePattern.test(service)) {
+        throw new Error(`Sequoia emulator: ${JSON.stringify(service)} is not a service name`)
+      }
+      const target = linkedFaultsOf(state.service(service))
+      target.add(rule)
+      linkedFaults.add(target)
+    },
+    clearFaults: () => {
+      faults.clear()
+      for (const target of linkedFaults) target.clear()
+    },
     revokeTokens: () => tokens.revokeAll(),
     tokensIssued: () => tokens.count,
     close

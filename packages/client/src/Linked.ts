@@ -1,0 +1,135 @@
+/**
+ * Linked (included) resources across a browse. For each main page: the page's `linked.<name>` items, then the
+ * continuations the service left in `meta.linked.<name>` (its "unique" continue links: continue tokens that no
+ * entry's `request` already used), each followed to its end with the owner added, since those links omit it.
+ * The continuations are computed from each main page, never from the first page only.
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Stream } from "effect"
+import { Predicate } from "effect"
+import type { Sequoia } from "./internal/client.js"
+import { camelCase } from "./internal/url.js"
+import type * as Page from "./Page.js"
+import type { LinkedFailure, SequoiaError } from "./SequoiaError.js"
+
+/**
+ * One page of linked resources of one inclusion: either the `linked.<name>` items of a main page
+ * (`source: "included"`), or a page of a continuation the service left for the client
+ * (`source: "continuation"`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkedPage {
+  /** The inclusion's name, as in `include` (dotted for through relationships: `relatedMaterials.assets`). */
+  readonly name: string
+  readonly source: "included" | "continuation"
+  readonly resources: ReadonlyArray<Page.Resource>
+  /**
+   * On an `included` page: the entries of the main page's `meta.linked.<name>` that report an error status
+   * (404 excepted). Empty on a continuation page.
+   */
+  readonly failures: ReadonlyArray<LinkedFailure>
+  /** The URL these resources came from: the main page's, or the continuation page's. */
+  readonly url: string
+  /** The URL of the main page this inclusion belongs to. */
+  readonly parent: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkedOptions {
+  /**
+   * Fails the stream with the first {@link LinkedFailure} of this inclusion instead of keeping it on the page.
+   * Defaults to the browse's `strict`.
+   */
+  readonly strict?: boolean | undefined
+}
+
+/**
+ * The linked resources of one inclusion across a browse: its pages (a lazy Stream: main pages are fetched as
+ * the consumer pulls, continuations only when reached), its resources flattened, and the first main page's
+ * linked items alone (one request).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkedBrowse {
+  readonly pages: Stream.Stream<LinkedPage, SequoiaError, Sequoia>
+  readonly resources: Stream.Stream<Page.Resource, SequoiaError, Sequoia>
+  readonly first: Effect.Effect<LinkedPage, SequoiaError, Sequoia>
+}
+
+/**
+ * The decoded value of the `continue` query parameter of a link, if it has one.
+ *
+ * @since 0.1.0
+ * @category links
+ */
+export const continueToken = (link: string): string | undefined => {
+  const q = link.indexOf("?")
+  if (q < 0) return undefined
+  for (const pair of link.slice(q + 1).split("#")[0]!.split("&")) {
+    const eq = pair.indexOf("=")
+    const key = eq < 0 ? pair : pair.slice(0, eq)
+    if (key !== "continue") continue
+    const value = eq < 0 ? "" : pair.slice(eq + 1)
+    try {
+      return decodeURIComponent(value.replace(/\+/g, " "))
+    } catch {
+      return value
+    }
+  }
+  return undefined
+}
+
+/**
+ * The continue links of `meta.linked.<name>` entries that the service left for the client, in the order
+ * sent: the python SDK's rule. With C the continue tokens of the entries' `continue` links and R those of
+ * their `request` links, the links whose token is in C − R, one per token. The service pre-follows
+ * continuation chains inside one response, so most continue links were already requested by a later entry.
+ *
+ * @since 0.1.0
+ * @category links
+ */
+export const uniqueContinues = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> => {
+  const requested = new Set<string>()
+  for (const entry of entries) {
+    if (Predicate.isRecord(entry) && typeof entry.request === "string") {
+      const token = continueToken(entry.request)
+      if (token !== undefined) requested.add(token)
+    }
+  }
+  const links: Array<string> = []
+  const taken = new Set<string>()
+  for (const entry of entries) {
+    if (!Predicate.isRecord(entry) || typeof entry.continue !== "string" || entry.continue === "") continue
+    const token = continueToken(entry.continue)
+    if (token === undefined || requested.has(token) || taken.has(token)) continue
+    taken.add(token)
+    links.push(entry.continue)
+  }
+  return links
+}
+
+/**
+ * The body key of the resources a link addresses: the camelCase form of its last path segment
+ * (`/data/content-segments?…` gives `contentSegments`).
+ *
+ * @since 0.1.0
+ * @category links
+ */
+export const keyOfLink = (link: string): string => {
+  const path = link.split(/[?#]/)[0]!
+  const segment = path.split("/").filter((s) => s !== "").at(-1) ?? ""
+  let decoded = segment
+  try {
+    decoded = decodeURIComponent(segment)
+  } catch {
+    // keep it as sent
+  }
+  return camelCase(decoded)
+}

@@ -2,12 +2,10 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Auth, Criteria, Sequoia } from "@sequoia-sdk/client"
 import { Effect, Exit, Layer, TestClock } from "effect"
-import { clientLayer, emulator } from "./support.js"
+import { clientLayer, emulator, firstRef } from "./support.js"
 
 const http = NodeHttpClient.layerUndici
 const contents = Sequoia.endpoint("metadata", "contents")
-const firstRef = (e: { owner: string; resources: (s: string, r: string) => ReadonlyArray<Record<string, unknown>> }) =>
-  e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
 
 /** A JWT-shaped token (unsigned) whose `exp` is the given epoch second. */
 const jwtWithExp = (exp: number) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Auth, Criteria, Sequoia } from "@sequoia-sdk/client"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { clientLayer, emulator, httpClients, queryKeys } from "./support.js"
+import { clientLayer, emulator, firstRef, httpClients, queryKeys } from "./support.js"
 
 const contents = Sequoia.endpoint("metadata", "contents")
 
@@ -92,7 +92,7 @@ describe.each(httpClients)("over %s", (_name, http) => {
         yield* contents.browse(e.owner).first
         yield* contents.read(
           e.owner,
-          e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
+          firstRef(e)
         )
       }).pipe(Effect.provide(clientLayer(e, http)))
       expect(e.tokensIssued()).toBe(1)

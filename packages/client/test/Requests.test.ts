@@ -3,7 +3,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Auth, Sequoia } from "@sequoia-sdk/client"
 import { Effect, HashMap, Layer, Logger, LogLevel, TestClock } from "effect"
-import { clientLayer, emulator, httpClients } from "./support.js"
+import { clientLayer, emulator, firstRef, httpClients } from "./support.js"
 
 const contents = Sequoia.endpoint("metadata", "contents")
 
@@ -91,7 +91,7 @@ describe("a token without expires_in", () => {
   it.effect("is used until a 401, however long", () =>
     Effect.gen(function*() {
       const e = yield* emulator({ tokenLifetimeSeconds: null })
-      const ref = e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
+      const ref = firstRef(e)
       const context = yield* Layer.build(clientLayer(e, NodeHttpClient.layerUndici))
       const read = contents.read(e.owner, ref).pipe(Effect.provide(context))
       yield* read
@@ -105,7 +105,7 @@ describe("retry details", () => {
   it.live("Retry-After as an HTTP date sets the wait", () =>
     Effect.gen(function*() {
       const e = yield* emulator()
-      const ref = e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
+      const ref = firstRef(e)
       const when = new Date(Date.now() + 2000).toUTCString()
       e.fault({ service: "metadata", times: 1, action: { status: 503, headers: { "retry-after": when } } })
       const started = Date.now()
@@ -118,7 +118,7 @@ describe("retry details", () => {
   it.live("each retry is logged at debug level with attempt, wait and reason, without secrets", () =>
     Effect.gen(function*() {
       const e = yield* emulator()
-      const ref = e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
+      const ref = firstRef(e)
       e.fault({ service: "metadata", times: 2, action: { status: 503 } })
       const logs: Array<{ message: unknown; level: string; annotations: Record<string, unknown> }> = []
       const logger = Logger.make((options) => {

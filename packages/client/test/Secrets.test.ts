@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Auth, Sequoia } from "@sequoia-sdk/client"
 import { Cause, Effect, HashMap, Layer, Logger, LogLevel, Tracer } from "effect"
 import { inspect } from "node:util"
-import { clientLayer, emulator } from "./support.js"
+import { clientLayer, emulator, firstRef } from "./support.js"
 
 const contents = Sequoia.endpoint("metadata", "contents")
 
@@ -12,7 +12,7 @@ describe("secrets", () => {
   it.live("never reach logs, spans, errors, JSON.stringify or util.inspect", () =>
     Effect.gen(function*() {
       const e = yield* emulator()
-      const ref = e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
+      const ref = firstRef(e)
       const secrets = new Set<string>([e.credentials.clientSecret, "byo-secret-token-1234567890"])
 
       // everything the HTTP client sends as Authorization: the issued tokens and the Basic header

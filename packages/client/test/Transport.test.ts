@@ -4,13 +4,11 @@ import { Criteria, Metrics, type RetryPolicy, Sequoia } from "@sequoia-sdk/clien
 import { Chunk, Clock, Effect, Fiber, Layer, Metric, Stream, TestClock } from "effect"
 
 const defaultClock = Clock.make()
-import { clientLayer, emulator, httpClients } from "./support.js"
+import { clientLayer, emulator, firstRef, httpClients } from "./support.js"
 
 const http = NodeHttpClient.layerUndici
 const contents = Sequoia.endpoint("metadata", "contents")
 const dataPath = "/metadata/data/contents"
-const firstRef = (e: { owner: string; resources: (s: string, r: string) => ReadonlyArray<Record<string, unknown>> }) =>
-  e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string
 
 /**
  * Waits until a fiber sleeps on the TestClock until `millis` from now: the request loop's wait between

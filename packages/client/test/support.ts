@@ -35,3 +35,7 @@ export const clientLayer = (
 
 /** Names of the query parameters of a logged request. */
 export const queryKeys = (query: ReadonlyArray<readonly [string, string]>) => query.map(([k]) => k)
+
+/** The ref of the first content the emulator holds for its own owner. */
+export const firstRef = (e: Emulator): string =>
+  e.resources("metadata", "contents").find((r) => r.owner === e.owner)!.ref as string

@@ -265,7 +265,9 @@ const grantCredentials = (
           (secretHash) => cache.slot(new CacheKey({ clientId: config.clientId, secretHash, tokenUrl }))
         )
     )
-    const basic = Redacted.make(`Basic ${btoa(`${config.clientId}:${Redacted.value(config.clientSecret)}`)}`)
+    // HTTP Basic over the UTF-8 bytes, so any client id or secret can be sent
+    const pair = new TextEncoder().encode(`${config.clientId}:${Redacted.value(config.clientSecret)}`)
+    const basic = Redacted.make(`Basic ${btoa(Array.from(pair, (b) => String.fromCharCode(b)).join(""))}`)
 
     if (config.byoToken !== undefined) {
       const initial = config.byoToken
@@ -312,7 +314,7 @@ const grantCredentials = (
           unknown
         >
         const accessToken = body.access_token ?? body.accessToken
-        if (typeof accessToken !== "string" || accessToken === "") {
+        if (typeof accessToken !== "string" || !/^[\x21-\x7e]+$/.test(accessToken)) {
           return yield* new AuthorisationError({ reason: "InvalidTokenResponse", url: tokenUrl })
         }
         const now = yield* Clock.currentTimeMillis
@@ -386,6 +388,12 @@ export const make = (config: AuthConfig): Effect.Effect<Service, SequoiaError, T
       case "ByoToken": {
         if (Redacted.value(config.token).trim() === "") {
           return yield* new InvalidConfig({ setting: "auth.token", detail: "is empty" })
+        }
+        if (!/^[\x21-\x7e]+$/.test(Redacted.value(config.token))) {
+          return yield* new InvalidConfig({
+            setting: "auth.token",
+            detail: "holds spaces, control or non-ASCII characters, which cannot go in a header (it is not shown)"
+          })
         }
         const credential: Credential = {
           header: Redacted.make(`Bearer ${Redacted.value(config.token)}`),

@@ -11,7 +11,7 @@
 import { Effect } from "effect"
 import { Sequoia } from "./internal/client.js"
 import { invalid } from "./internal/endpoint.js"
-import { encodeValue, queryString } from "./internal/url.js"
+import { encodeValue, isWellFormed, queryString } from "./internal/url.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
 import type { InvalidRequest, SequoiaError } from "./SequoiaError.js"
 
@@ -94,6 +94,16 @@ export const fill = (
     service: args.service ?? serviceName,
     ...(args.owner === undefined ? {} : { owner: args.owner }),
     ...(args.ref === undefined ? {} : { ref: args.ref })
+  }
+  const texts = [
+    ...Object.values(values).filter((v): v is string => typeof v === "string"),
+    ...Object.entries(args.params ?? {}).flatMap(([k, v]) => [k, ...(Array.isArray(v) ? v : [String(v)])])
+  ]
+  if (texts.some((t) => !isWellFormed(String(t)))) {
+    return Effect.fail(invalid("path", "a value holds a lone surrogate, which cannot be encoded"))
+  }
+  if (Object.values(values).some((v) => v === "." || v === "..")) {
+    return Effect.fail(invalid("path", "a value is \".\" or \"..\", which would change the path"))
   }
   const query = paramsOf(args.params)
   const queryText = query.length === 0 ? "" : `?${queryString(query)}`

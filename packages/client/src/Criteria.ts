@@ -774,6 +774,9 @@ export const param: {
   (self: Criteria, name: string, value: string): Criteria =>
     update(self, { params: [...self.params, [name, value]] }, [
       /^[A-Za-z0-9_.\-[\]]+$/.test(name) ? undefined : `parameter name ${JSON.stringify(name)} is not safe`,
+      name === "owner" || name === "continue"
+        ? `parameter ${name} is set by the SDK (the owner argument, or the browse option "from" to resume)`
+        : undefined,
       basicProblem(name, value)
     ])
 )

@@ -388,7 +388,14 @@ export const make: {
           what: `${n.key} store answer`
         }).pipe(
           Effect.flatMap((response) =>
-            Page.decode({ body: response.body, key: n.key, url, location, owner: undefined })
+            Page.decode({
+              body: response.body,
+              key: n.key,
+              url,
+              location,
+              owner: undefined,
+              allowEmpty: true
+            })
           )
         )
       const chunks = chunksOf(encoded, size)
@@ -456,7 +463,14 @@ export const make: {
         )
       )
       const location = yield* client.registry.location(service)
-      const page = yield* Page.decode({ body: response.body, key: n.key, url, location, owner: undefined })
+      const page = yield* Page.decode({
+        body: response.body,
+        key: n.key,
+        url,
+        location,
+        owner: undefined,
+        allowEmpty: true
+      })
       return yield* decodePage(page, n.key)
     }).pipe(span("update", owner))
 

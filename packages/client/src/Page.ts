@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Effect, Predicate } from "effect"
-import { appendQuery, encodeValue, hasQueryKey } from "./internal/url.js"
+import { appendQuery, encodeValue, hasDotSegment, hasQueryKey } from "./internal/url.js"
 import { DecodeError, LinkedFailure } from "./SequoiaError.js"
 
 /**
@@ -74,13 +74,25 @@ export const resolveLink = (
   owner: string | undefined
 ): { readonly url: string } | { readonly error: string } => {
   let url: string
-  if (/^https?:\/\//i.test(link)) {
-    if (new URL(link).origin !== new URL(location).origin) {
-      return { error: `the link ${link} points to another origin than the service (${location})` }
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(link)) {
+      const parsed = new URL(link)
+      if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+        return { error: `the link ${link} is not an http(s) URL` }
+      }
+      if (parsed.origin !== new URL(location).origin) {
+        return { error: `the link ${link} points to another origin than the service (${location})` }
+      }
+      url = link
+    } else {
+      url = location.replace(/\/+$/, "") + (link.startsWith("/") ? link : `/${link}`)
+      new URL(url)
     }
-    url = link
-  } else {
-    url = location.replace(/\/+$/, "") + (link.startsWith("/") ? link : `/${link}`)
+  } catch {
+    return { error: `the link ${JSON.stringify(link)} is not a valid URL` }
+  }
+  if (hasDotSegment(url.slice(url.indexOf("//") + 2).replace(/^[^/]*/, ""))) {
+    return { error: `the link ${link} has "." or ".." segments` }
   }
   return {
     url: owner === undefined || hasQueryKey(url, "owner") ? url : appendQuery(url, [["owner", encodeValue(owner)]])
@@ -163,11 +175,16 @@ export const decode = (options: {
   readonly url: string
   readonly location: string
   readonly owner: string | undefined
+  /** Whether an empty body (a 204, say) is an empty page; otherwise it is a `DecodeError`. */
+  readonly allowEmpty?: boolean | undefined
 }): Effect.Effect<Page, DecodeError> =>
   Effect.gen(function*() {
     const { body, key, url } = options
     const what = `page of ${key}`
     if (body === undefined) {
+      if (options.allowEmpty !== true) {
+        return yield* new DecodeError({ what, where: url, detail: "the body is empty, where a page was expected" })
+      }
       return { resources: [], linked: {}, meta: {}, raw: body, url, next: undefined, failures: [] }
     }
     if (!Predicate.isRecord(body) || Array.isArray(body)) {
@@ -184,6 +201,10 @@ export const decode = (options: {
     }
     if (list !== undefined && !Array.isArray(list)) {
       return yield* new DecodeError({ what, where: `${url} ${key}`, detail: "is not an array" })
+    }
+    const notObject = (list ?? []).findIndex((item: unknown) => !Predicate.isRecord(item) || Array.isArray(item))
+    if (notObject >= 0) {
+      return yield* new DecodeError({ what, where: `${url} ${key}[${notObject}]`, detail: "is not a JSON object" })
     }
     const m = (rawMeta ?? {}) as Record<string, unknown>
     const where = url

@@ -79,12 +79,25 @@ const decode = (url: string, body: unknown): Effect.Effect<ReadonlyMap<string, S
         try {
           const location = new URL(entry.location)
           if (location.protocol !== "http:" && location.protocol !== "https:") throw new Error("not http(s)")
+          if (location.search !== "" || location.hash !== "" || entry.location.includes("?")) {
+            throw new Error("has a query or a fragment")
+          }
         } catch {
           return Effect.fail(
             new DecodeError({
               what: "registry response",
               where: url,
-              detail: `service "${entry.name}" has location "${entry.location}", which is not an http(s) URL`
+              detail: `service "${entry.name}" has location "${entry.location}", which is not an http(s) URL ` +
+                "without query or fragment"
+            })
+          )
+        }
+        if (map.has(entry.name)) {
+          return Effect.fail(
+            new DecodeError({
+              what: "registry response",
+              where: url,
+              detail: `service "${entry.name}" is listed twice`
             })
           )
         }

@@ -72,7 +72,11 @@ export interface Resolved {
   readonly waits: Schedule.Schedule<unknown, unknown>
 }
 
-const seconds = (n: number) => Duration.millis(Math.max(0, n) * 1000)
+/** The longest single wait: a day. Larger computed waits (an overflowing `expo`, say) are cut to it. */
+const longestWaitSeconds = 86_400
+
+const seconds = (n: number) =>
+  Duration.millis((Number.isFinite(n) ? Math.min(Math.max(0, n), longestWaitSeconds) : longestWaitSeconds) * 1000)
 
 /**
  * Fills in the defaults. Invalid numbers are reported by `validate`.
@@ -114,6 +118,14 @@ export const validate = (policy: RetryPolicy): string | undefined => {
     ? policy.retryHttpStatusCodes
     : [policy.retryHttpStatusCodes as number | string]
   const badCode = codes.find((c) => !/^[1-5][0-9][0-9]$/.test(String(c).trim()))
+  const waitGen = policy.waitGen
+  if (waitGen !== undefined && typeof waitGen === "string" && !["constant", "expo", "fibo"].includes(waitGen)) {
+    return `waitGen "${waitGen}" is not constant, expo, fibo or a Schedule`
+  }
+  if (waitGen !== undefined && typeof waitGen !== "string" && !Schedule.isSchedule(waitGen)) {
+    return "waitGen is not constant, expo, fibo or a Schedule"
+  }
+  if (policy.maxTries !== undefined && !Number.isInteger(policy.maxTries)) return "maxTries must be a whole number"
   return positive("maxTries", policy.maxTries, 1) ??
     positive("maxTime", policy.maxTime, 0) ??
     positive("interval", policy.interval, 0) ??

@@ -23,12 +23,13 @@ import * as Business from "./Business.js"
 import * as Descriptor from "./Descriptor.js"
 import * as Endpoint from "./Endpoint.js"
 import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
+import { hasDotSegment, isWellFormed } from "./internal/url.js"
 import type * as Linked from "./Linked.js"
 import type * as Page from "./Page.js"
 import * as Registry from "./Registry.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
 import * as SequoiaConfig from "./SequoiaConfig.js"
-import { InvalidConfig, type SequoiaError } from "./SequoiaError.js"
+import { InvalidConfig, InvalidRequest, type SequoiaError } from "./SequoiaError.js"
 import * as Transport from "./Transport.js"
 
 /**
@@ -219,6 +220,15 @@ export const request = (
       : Array.isArray(options.query)
       ? options.query as ReadonlyArray<readonly [string, string]>
       : Object.entries(options.query)
+    if (hasDotSegment(path) || !isWellFormed(path)) {
+      return yield* new InvalidRequest({
+        argument: "path",
+        detail: "holds \".\" or \"..\" segments or a lone surrogate"
+      })
+    }
+    if (query.some(([k, v]) => !isWellFormed(k) || !isWellFormed(v))) {
+      return yield* new InvalidRequest({ argument: "query", detail: "holds a lone surrogate, which cannot be encoded" })
+    }
     const encoded = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")
     const url = location + (path.startsWith("/") ? path : `/${path}`) + (encoded === "" ? "" : `?${encoded}`)
     return yield* client.send({

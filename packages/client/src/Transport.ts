@@ -204,7 +204,9 @@ const fromPlatform = (method: Method, url: string, error: HttpClientError.HttpCl
     return new ConnectionError({ reason: "Other", method, url, detail: "invalid URL", sent: false })
   }
   const reason = error._tag === "ResponseError" ? "Reset" : classify(code, message)
-  const detail = [code, message.replace(/https?:\/\/[^\s]*/g, "<url>")].filter((s) => s !== "").join(": ")
+  // Quoted text in a platform message can be a header value (a token): it never goes into the error.
+  const cleaned = message.replace(/https?:\/\/[^\s]*/g, "<url>").replace(/"[^"]*"/g, "\"…\"").replace(/'[^']*'/g, "'…'")
+  const detail = [code, cleaned].filter((s) => s !== "").join(": ")
   return new ConnectionError({
     reason,
     method,
@@ -213,6 +215,10 @@ const fromPlatform = (method: Method, url: string, error: HttpClientError.HttpCl
     sent: reason === "Reset" || reason === "Other"
   })
 }
+
+/** Whether a header can be sent as it is: a token name, a value without control characters, Latin-1 only. */
+const validHeader = (name: string, value: string): boolean =>
+  /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && typeof value === "string" && /^[\t\x20-\x7e\x80-\xff]*$/.test(value)
 
 const parseBody = (text: string): { ok: true; value: unknown } | { ok: false; detail: string } => {
   if (text.length === 0) return { ok: true, value: undefined }
@@ -307,7 +313,15 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
     }
     const correlation = yield* Correlation.strategy(options)
     const userAgent = makeUserAgent(options.userAgent)
-    const baseHeaders: Record<string, string> = { ...options.headers, "user-agent": userAgent, accept: contentType }
+    const clientHeaders = options.headers ?? {}
+    const badClientHeader = Object.entries(clientHeaders).find(([k, v]) => !validHeader(k, v))
+    if (badClientHeader !== undefined) {
+      return yield* new InvalidConfig({
+        setting: `headers.${badClientHeader[0]}`,
+        detail: "is not a valid header name or value (no control characters, Latin-1 only)"
+      })
+    }
+    const baseHeaders: Record<string, string> = { "user-agent": userAgent, accept: contentType }
     const client = (yield* HttpClient.HttpClient).pipe(
       HttpClient.mapRequest(HttpClientRequest.setHeaders(baseHeaders))
     )
@@ -335,7 +349,8 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
       ): Effect.Effect<Attempt, ConnectionError | RequestTimeout | TooManyRedirects> => {
         const sameOrigin = origin(url) === firstOrigin
         let request = HttpClientRequest.make(method)(url)
-        if (spec.headers) request = HttpClientRequest.setHeaders(request, spec.headers)
+        // Headers given by the caller may hold credentials too: they go only to the first origin.
+        if (sameOrigin) request = HttpClientRequest.setHeaders(request, { ...clientHeaders, ...spec.headers })
         if (credential && sameOrigin) {
           request = HttpClientRequest.setHeader(request, "authorization", Redacted.value(credential.header))
         }
@@ -384,7 +399,9 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
             }
             let next: string
             try {
-              next = new URL(location, url).toString()
+              const parsed = new URL(location, url)
+              if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return Effect.succeed(attempt)
+              next = parsed.toString()
             } catch {
               return Effect.succeed(attempt)
             }
@@ -406,6 +423,13 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
           const problem = RetryPolicy.validate(spec.retry)
           if (problem) return yield* new InvalidRequest({ argument: "retry", detail: problem })
         }
+        const badHeader = Object.entries(spec.headers ?? {}).find(([k, v]) => !validHeader(k, v))
+        if (badHeader !== undefined) {
+          return yield* new InvalidRequest({
+            argument: `headers.${badHeader[0]}`,
+            detail: "is not a valid header name or value (no control characters, Latin-1 only)"
+          })
+        }
         const body = yield* encodeBody(spec, contentType)
         const idempotent = spec.idempotent ?? spec.method === "GET"
         const correlationId = spec.correlationId ?? (yield* Correlation.forOperation(correlation))
@@ -417,6 +441,12 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
 
         while (true) {
           const credential = spec.credentials ? yield* spec.credentials.get : undefined
+          if (credential !== undefined && !validHeader("authorization", Redacted.value(credential.header))) {
+            return yield* new InvalidRequest({
+              argument: "credentials",
+              detail: "the token holds characters that cannot go in a header (it is not shown)"
+            })
+          }
           tries++
           const outcome = yield* Effect.either(sendOnce(spec, body, credential, correlationId))
           let error: SequoiaError

@@ -11,7 +11,7 @@ const contents = Sequoia.endpoint("metadata", "contents")
 const path = "/metadata/data/contents"
 
 const fixture = (file: string): unknown =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../shared/fixtures/${file}`, import.meta.url)), "utf8"))
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../testkit/fixtures/${file}`, import.meta.url)), "utf8"))
 const metadataDescriptor = JSON.parse(
   readFileSync(
     fileURLToPath(new URL("../../testkit/fixtures/js-sdk/metadata-descriptor.json", import.meta.url)),

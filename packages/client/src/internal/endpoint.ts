@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { InvalidRequest } from "../SequoiaError.js"
 import type { Sequoia } from "./client.js"
+import { isWellFormed } from "./url.js"
 
 /**
  * Checks and helpers shared by the endpoint operations.
@@ -9,10 +10,15 @@ import type { Sequoia } from "./client.js"
  */
 export const invalid = (argument: string, detail: string) => new InvalidRequest({ argument, detail })
 
-export const checkOwner = (owner: string): Effect.Effect<string, InvalidRequest> =>
-  typeof owner === "string" && owner.trim() !== ""
-    ? Effect.succeed(owner.trim())
-    : Effect.fail(invalid("owner", "is empty"))
+const controlCharacter = /[\u0000-\u001f\u007f]/
+
+export const checkOwner = (owner: string): Effect.Effect<string, InvalidRequest> => {
+  if (typeof owner !== "string" || owner.trim() === "") return Effect.fail(invalid("owner", "is empty"))
+  if (controlCharacter.test(owner) || !isWellFormed(owner)) {
+    return Effect.fail(invalid("owner", "holds a control character or a lone surrogate"))
+  }
+  return Effect.succeed(owner.trim())
+}
 
 export const unsafeInPath = /[,/?#%\s\u0000-\u001f\u007f]/
 
@@ -20,6 +26,9 @@ export const checkRefs = (refs: ReadonlyArray<string>): Effect.Effect<string, In
   if (refs.length === 0) return Effect.fail(invalid("ref", "no ref given"))
   for (const ref of refs) {
     if (typeof ref !== "string" || ref === "") return Effect.fail(invalid("ref", "is empty"))
+    if (ref === "." || ref === ".." || !isWellFormed(ref)) {
+      return Effect.fail(invalid("ref", `${JSON.stringify(ref)} is not a ref (a dot segment or a lone surrogate)`))
+    }
     if (unsafeInPath.test(ref)) {
       return Effect.fail(
         invalid("ref", `${JSON.stringify(ref)} cannot be put in a path (no ",", "/", "?", "#", "%" or spaces)`)

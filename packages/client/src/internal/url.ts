@@ -52,3 +52,19 @@ export const appendQuery = (url: string, pairs: ReadonlyArray<readonly [string, 
 /** Turns `content-segments` into `contentSegments`. */
 export const camelCase = (name: string): string =>
   name.replace(/(?!^)-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
+
+/** Whether a string has no lone surrogate (which `encodeURIComponent` cannot encode). */
+export const isWellFormed = (value: string): boolean =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)
+
+/** Whether a path holds `.` or `..` segments, which URL parsing would collapse. */
+export const hasDotSegment = (path: string): boolean =>
+  path.split(/[?#]/)[0]!.split("/").some((segment) => {
+    let decoded = segment
+    try {
+      decoded = decodeURIComponent(segment)
+    } catch {
+      // a malformed escape is left for the server to refuse
+    }
+    return decoded === "." || decoded === ".."
+  })

@@ -245,10 +245,17 @@ export interface Service {
  */
 export class Auth extends Context.Tag("@sequoia-sdk/client/Auth")<Auth, Service>() {}
 
-const bearer = (token: Token): Credential => ({
-  header: Redacted.make(`Bearer ${Redacted.value(token.value)}`),
-  generation: token.generation
-})
+const credentials = new WeakMap<Token, Credential>()
+
+/** The `Authorization` credential of a token, made once per token. */
+const bearer = (token: Token): Credential => {
+  let credential = credentials.get(token)
+  if (credential === undefined) {
+    credential = { header: Redacted.make(`Bearer ${Redacted.value(token.value)}`), generation: token.generation }
+    credentials.set(token, credential)
+  }
+  return credential
+}
 
 const grantCredentials = (
   config: ClientGrant
@@ -323,7 +330,12 @@ const grantCredentials = (
         return { value: Redacted.make(accessToken), renewAt, generation }
       }).pipe(Effect.withSpan("Sequoia.token", { attributes: { "sequoia.client_id": config.clientId } }))
 
-    const get: Effect.Effect<Credential, SequoiaError> = Effect.gen(function*() {
+    const usable = (s: Slot, now: number): Token | undefined =>
+      Option.isSome(s.token) && (s.token.value.renewAt === undefined || now < s.token.value.renewAt)
+        ? s.token.value
+        : undefined
+
+    const renew: Effect.Effect<Credential, SequoiaError> = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       const fresh = yield* Deferred.make<Token, SequoiaError>()
       const plan = yield* SynchronizedRef.modify(slot, (s): readonly [
@@ -356,6 +368,15 @@ const grantCredentials = (
       )
       return bearer(yield* Deferred.await(fresh))
     })
+
+    // The common case, a valid token in the cache, reads it without taking the slot's lock.
+    const get: Effect.Effect<Credential, SequoiaError> = Effect.flatMap(
+      Effect.zip(SynchronizedRef.get(slot), Clock.currentTimeMillis),
+      ([s, now]) => {
+        const token = usable(s, now)
+        return token === undefined ? renew : Effect.succeed(bearer(token))
+      }
+    )
 
     const invalidate = (credential: Credential): Effect.Effect<void> =>
       SynchronizedRef.update(slot, (s) =>

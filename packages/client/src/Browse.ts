@@ -306,7 +306,7 @@ export const make = (options: {
   const firstPage = Effect.flatMap(setup, firstOf)
 
   const resourcesOf = (run: Run) => {
-    const all = Stream.flatMap(readAhead(run.mainPages(), run.ahead), (page) => Stream.fromIterable(page.resources))
+    const all = Stream.mapConcat(readAhead(run.mainPages(), run.ahead), (page) => page.resources)
     return run.limitResources === undefined ? all : Stream.take(all, run.limitResources)
   }
 
@@ -363,7 +363,7 @@ export const make = (options: {
     })
     return {
       pages: linkedPages,
-      resources: Stream.flatMap(linkedPages, (page) => Stream.fromIterable(page.resources)),
+      resources: Stream.mapConcat(linkedPages, (page) => page.resources),
       first
     }
   }

@@ -343,7 +343,7 @@ export const make: {
     }
     const typed: Browse.Browse<A> = {
       pages,
-      resources: Stream.flatMap(pages, (page) => Stream.fromIterable(page.resources)),
+      resources: Stream.mapConcat(pages, (page) => page.resources),
       first: Effect.flatMap(inner, ({ browse, n }) => Effect.flatMap(browse.first, (page) => decodePage(page, n.key))),
       totalCount: Effect.flatMap(inner, ({ browse }) => browse.totalCount),
       collect: (collectOptions) =>

@@ -326,6 +326,17 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
       HttpClient.mapRequest(HttpClientRequest.setHeaders(baseHeaders))
     )
 
+    const counters = new Map<string, Metric.Metric.Counter<number>>()
+    const requestCounter = (method: string, status: string) => {
+      const key = `${method} ${status}`
+      let counter = counters.get(key)
+      if (counter === undefined) {
+        counter = Metric.tagged(Metric.tagged(Metrics.requests, "method", method), "status", status)
+        counters.set(key, counter)
+      }
+      return counter
+    }
+
     /** Sends once, following redirects, and reads the whole body, under the timeout. */
     const sendOnce = (
       spec: RequestSpec,
@@ -367,9 +378,8 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
                 Effect.flatMap(Clock.currentTimeMillis, (end) =>
                   Effect.zipRight(
                     Metric.update(Metrics.latency, end - start),
-                    Metric.increment(Metric.tagged(
-                      Metric.tagged(Metrics.requests, "method", method),
-                      "status",
+                    Metric.increment(requestCounter(
+                      method,
                       exit._tag === "Success" ? String((exit.value as { status?: number }).status ?? "") : "error"
                     ))
                   )))
@@ -416,9 +426,10 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
       return hop(spec.method, spec.url, body, 0)
     }
 
+    const clientPolicy = RetryPolicy.resolve(options.retry)
     const request = (spec: RequestSpec): Effect.Effect<Response, SequoiaError> =>
       Effect.gen(function*() {
-        const policy = RetryPolicy.resolve(spec.retry ?? options.retry)
+        const policy = spec.retry === undefined ? clientPolicy : RetryPolicy.resolve(spec.retry)
         if (spec.retry) {
           const problem = RetryPolicy.validate(spec.retry)
           if (problem) return yield* new InvalidRequest({ argument: "retry", detail: problem })

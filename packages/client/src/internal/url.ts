@@ -17,6 +17,7 @@ export const queryString = (pairs: ReadonlyArray<readonly [string, string]>): st
 
 /** Removes any user information (`user:password@`) so a URL can be shown in errors and logs. */
 export const redactUrl = (url: string): string => {
+  if (!url.includes("@")) return url
   try {
     const parsed = new URL(url)
     if (parsed.username === "" && parsed.password === "") return url

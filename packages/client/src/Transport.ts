@@ -293,6 +293,11 @@ const encodeBody = (
 /**
  * Builds the transport over an `HttpClient`.
  *
+ * Known cost: each attempt spends several times the CPU of a bare undici request (BENCHMARKS.md: about 3x on
+ * sequential reads), mostly in the Effect runtime and the platform client's per-request span, trace headers and
+ * forked timeout. A leaner path (one fiber per attempt, spans only when a tracer is installed) would close most
+ * of that gap; until then the SDK misses the 1.15x target of its benchmarks.
+ *
  * @since 0.1.0
  * @category constructors
  */

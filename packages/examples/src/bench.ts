@@ -3,10 +3,10 @@
  * Sequoia emulator, which runs in a child process (`bench-emulator.js`).
  *
  * Every workload runs SDK, baseline, SDK, baseline… for `--rounds` rounds (default 4, which keeps a full run near
- * 3 minutes on 2 cores); the first round is a warm-up and is discarded, the table shows medians of the others. Each run gets its own client (its own
- * connection pool, built before the clock starts: for the SDK the layer, which loads the registry; for the
- * baseline an undici `Agent` and a registry GET) and its own client credentials, so the process-wide token
- * cache is cold and both sides fetch exactly one token inside the measured time.
+ * 3 minutes on 2 cores); the first round is a warm-up and is discarded, the table shows medians of the others.
+ * Each run gets its own client (its own connection pool, built before the clock starts: for the SDK the layer,
+ * which loads the registry; for the baseline an undici `Agent` and a registry GET) and its own client
+ * credentials, so the process-wide token cache is cold and both sides fetch exactly one token inside the measured time.
  *
  * Flags: `--quick` (tiny sizes, 2 rounds: a smoke test), `--rounds N`, `--only 1,3` (some workloads),
  * `--side sdk|baseline|both` (for profiling one side with `node --cpu-prof`), `--drain-baseline` (workload 5 also
@@ -943,8 +943,9 @@ const main = async (args: Args): Promise<number> => {
         "default retry policy, process token cache); tracing off: no tracer installed"
     )
     console.log(
-      `- baseline: undici ${undiciVersion()} \`request\` with its own Agent: one token (POST <identity>/oauth/token), ` +
-        "then GETs following `meta.continue` (location + link), `await body.json()`"
+      `- baseline: undici ${undiciVersion()} \`request\` with its own Agent: ` +
+        "one token (POST <identity>/oauth/token), then GETs following `meta.continue` (location + link), " +
+        "`await body.json()`"
     )
     console.log(`- load average at start: ${loadAverage()}`)
     console.log(

@@ -200,8 +200,7 @@ export const make = (options: {
     const limitPages = yield* checkCount("limit.pages", browseOptions?.limit?.pages, 1)
     const limitResources = yield* checkCount("limit.resources", browseOptions?.limit?.resources, 1)
     const query = yield* Criteria.toQuery(criteria)
-    const location = yield* client.registry.location(service)
-    const root = yield* resourceUrl(client, service, resource)
+    const { location, root } = yield* resourceUrl(client, service, resource)
     let firstUrl: string
     if (browseOptions?.from !== undefined) {
       firstUrl = yield* checkCursor(browseOptions.from, location, root, o)

@@ -16,7 +16,7 @@ import * as Browse from "./Browse.js"
 import * as Criteria from "./Criteria.js"
 import * as Descriptor from "./Descriptor.js"
 import { Sequoia } from "./internal/client.js"
-import { checkNames, checkOwner, checkRefs, invalid, isEmptyResult } from "./internal/endpoint.js"
+import { checkOwner, checkRefs, invalid, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
 import { camelCase, encodeValue, queryString } from "./internal/url.js"
 import * as Page from "./Page.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
@@ -246,12 +246,6 @@ export const make: {
     )
     : Effect.succeed(fromDescriptor(descriptorOption))
 
-  const base = (client: Sequoia["Type"], path: string) =>
-    Effect.zipRight(
-      checkNames(service, path),
-      Effect.map(client.registry.location(service), (location) => `${location}/data/${path}`)
-    )
-
   const span = (name: string, owner: string) =>
     Effect.withSpan(`Sequoia.${name}`, {
       attributes: { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
@@ -304,7 +298,8 @@ export const make: {
       const path = yield* checkRefs(typeof ref === "string" ? [ref] : ref)
       const query = readOptions?.criteria ? yield* Criteria.toQuery(readOptions.criteria) : []
       const n = yield* names
-      const url = `${yield* base(client, n.path)}/${path}?${queryString([["owner", encodeValue(o)], ...query])}`
+      const { location, root } = yield* resourceUrl(client, service, n.path)
+      const url = `${root}/${path}?${queryString([["owner", encodeValue(o)], ...query])}`
       const correlationId = yield* client.transport.newOperationId
       yield* Effect.annotateCurrentSpan("sequoia.correlation_id", correlationId ?? "")
       const response = yield* client.send({
@@ -316,7 +311,6 @@ export const make: {
         isEmpty: isEmptyResult(n.key),
         what: `${n.key} read`
       })
-      const location = yield* client.registry.location(service)
       const page = yield* Page.decode({ body: response.body, key: n.key, url, location, owner: o })
       return yield* decodePage(page, n.key)
     }).pipe(span("read", owner))
@@ -374,8 +368,8 @@ export const make: {
       if (!(Number.isInteger(concurrency) && concurrency > 0)) {
         return yield* invalid("concurrency", `must be a positive integer, not ${concurrency}`)
       }
-      const url = `${yield* base(client, n.path)}?${queryString([["owner", encodeValue(o)]])}`
-      const location = yield* client.registry.location(service)
+      const { location, root } = yield* resourceUrl(client, service, n.path)
+      const url = `${root}?${queryString([["owner", encodeValue(o)]])}`
       const correlationId = yield* client.transport.newOperationId
       const post = (chunk: ReadonlyArray<Page.Resource>) =>
         client.send({
@@ -446,7 +440,8 @@ export const make: {
       if (body.name !== undefined && body.name !== refName) return yield* mismatch("name", refName, body.name)
       const version = updateOptions?.version ?? (typeof body.version === "string" ? body.version : undefined)
       const n = yield* names
-      const url = `${yield* base(client, n.path)}/${path}?${queryString([["owner", encodeValue(o)]])}`
+      const { location, root } = yield* resourceUrl(client, service, n.path)
+      const url = `${root}/${path}?${queryString([["owner", encodeValue(o)]])}`
       const correlationId = yield* client.transport.newOperationId
       const response = yield* client.send({
         method: "PUT",
@@ -462,7 +457,6 @@ export const make: {
           () => Effect.fail(new NotMatchingVersion({ ref: fullRef, version: version ?? "" }))
         )
       )
-      const location = yield* client.registry.location(service)
       const page = yield* Page.decode({
         body: response.body,
         key: n.key,
@@ -480,7 +474,8 @@ export const make: {
       const o = yield* checkOwner(owner)
       const path = yield* checkRefs(typeof ref === "string" ? [ref] : ref)
       const n = yield* names
-      const url = `${yield* base(client, n.path)}/${path}?${queryString([["owner", encodeValue(o)]])}`
+      const { root } = yield* resourceUrl(client, service, n.path)
+      const url = `${root}/${path}?${queryString([["owner", encodeValue(o)]])}`
       const correlationId = yield* client.transport.newOperationId
       yield* client.send({
         method: "DELETE",

@@ -23,7 +23,7 @@ import * as Business from "./Business.js"
 import * as Descriptor from "./Descriptor.js"
 import * as Endpoint from "./Endpoint.js"
 import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
-import { hasDotSegment, isWellFormed } from "./internal/url.js"
+import { encodeValue, hasDotSegment, isWellFormed, queryString } from "./internal/url.js"
 import type * as Linked from "./Linked.js"
 import type * as Page from "./Page.js"
 import * as Registry from "./Registry.js"
@@ -229,7 +229,7 @@ export const request = (
     if (query.some(([k, v]) => !isWellFormed(k) || !isWellFormed(v))) {
       return yield* new InvalidRequest({ argument: "query", detail: "holds a lone surrogate, which cannot be encoded" })
     }
-    const encoded = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")
+    const encoded = queryString(query.map(([k, v]) => [encodeValue(k), encodeValue(v)] as const))
     const url = location + (path.startsWith("/") ? path : `/${path}`) + (encoded === "" ? "" : `?${encoded}`)
     return yield* client.send({
       method,

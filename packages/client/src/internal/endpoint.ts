@@ -59,9 +59,9 @@ export const checkNames = (service: string, resource: string): Effect.Effect<voi
     ? Effect.void
     : Effect.fail(invalid("resource", `${JSON.stringify(resource)} is not a resource path`))
 
-/** `<location>/data/<resource>`, after checking the names. */
+/** The service location and `<location>/data/<resource>`, after checking the names. */
 export const resourceUrl = (client: Sequoia["Type"], service: string, resource: string) =>
   Effect.zipRight(
     checkNames(service, resource),
-    Effect.map(client.registry.location(service), (location) => `${location}/data/${resource}`)
+    Effect.map(client.registry.location(service), (location) => ({ location, root: `${location}/data/${resource}` }))
   )

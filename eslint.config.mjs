@@ -1,5 +1,6 @@
 import effectPlugin from "@effect/eslint-plugin"
 import tseslint from "typescript-eslint"
+import jsdoc from "./scripts/eslint-jsdoc-rule.mjs"
 
 export default tseslint.config(
   {
@@ -28,6 +29,13 @@ export default tseslint.config(
       "@typescript-eslint/no-empty-object-type": "off",
       "no-console": "error"
     }
+  },
+  {
+    // The published packages' API: JSDoc with @since, @category and @example on every export (see the rule).
+    files: ["packages/{client,node,testkit}/src/**/*.ts"],
+    ignores: ["packages/*/src/internal/**"],
+    plugins: { local: jsdoc },
+    rules: { "local/require-jsdoc": "error" }
   },
   {
     // Programs that talk to a terminal: the demo, the examples, the benchmarks and the emulator's command.

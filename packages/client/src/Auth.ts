@@ -15,18 +15,35 @@
  * @since 0.1.0
  */
 import { Clock, Context, Data, Deferred, Effect, Layer, Metric, Option, Redacted, SynchronizedRef } from "effect"
+import * as Tracing from "./internal/tracing.js"
 import * as Metrics from "./Metrics.js"
 import { Registry } from "./Registry.js"
 import { AuthorisationError, InvalidConfig, type SequoiaError } from "./SequoiaError.js"
 import { type Credential, type Credentials, Transport } from "./Transport.js"
 
 /**
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ *
+ * const fromSettings = (token: string | undefined): Auth.AuthConfig =>
+ *   token === undefined ? Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" }) : Auth.byoToken({ token })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type AuthConfig = ClientGrant | ByoToken | NoAuth | Mutual
 
 /**
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ *
+ * const config = Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })
+ * const clientId = config._tag === "ClientGrant" ? (config satisfies Auth.ClientGrant).clientId : undefined
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -40,6 +57,14 @@ export interface ClientGrant {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Redacted } from "effect"
+ *
+ * const byo: Auth.ByoToken = { _tag: "ByoToken", token: Redacted.make("a-token") }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,6 +74,13 @@ export interface ByoToken {
 }
 
 /**
+ * @example
+ * ```ts
+ * import type { Auth } from "@sequoia-sdk/client"
+ *
+ * const open: Auth.NoAuth = { _tag: "NoAuth" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,6 +89,13 @@ export interface NoAuth {
 }
 
 /**
+ * @example
+ * ```ts
+ * import type { Auth } from "@sequoia-sdk/client"
+ *
+ * const certificateOnly: Auth.Mutual = { _tag: "Mutual" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -69,6 +108,19 @@ const secret = (value: string | Redacted.Redacted<string>): Redacted.Redacted<st
 
 /**
  * Client credentials grant. Secrets may be given as strings; they are wrapped in `Redacted` at once.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { Redacted } from "effect"
+ *
+ * const auth = Auth.clientGrant({
+ *   clientId: "my-client",
+ *   clientSecret: Redacted.make("my-secret"),
+ *   tokenUrl: "https://identity.example.com/oauth/token" // default: the registry's identity service
+ * })
+ * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -89,6 +141,16 @@ export const clientGrant = (options: {
 /**
  * A token you bring, used as it is for the life of the client.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const client = Sequoia.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.byoToken({ token: "a-token-from-elsewhere" })
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -98,6 +160,13 @@ export const byoToken = (options: { readonly token: string | Redacted.Redacted<s
 })
 
 /**
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const client = Sequoia.layer({ registryUrl: "http://127.0.0.1:8080/registry/services/acme", auth: Auth.noAuth() })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -106,6 +175,14 @@ export const noAuth = (): AuthConfig => ({ _tag: "NoAuth" })
 /**
  * Mutual TLS: the `HttpClient` in the context must present the client certificate.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * // the HttpClient you provide presents the client certificate (SequoiaNode.layerMutualTls does this on Node)
+ * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.mutual() })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -113,6 +190,15 @@ export const mutual = (): AuthConfig => ({ _tag: "Mutual" })
 
 /**
  * A token and when to stop using it.
+ *
+ * @example
+ * ```ts
+ * import type { Auth } from "@sequoia-sdk/client"
+ * import { Redacted } from "effect"
+ *
+ * const describe = (token: Auth.Token): string =>
+ *   `token ${token.generation} (${Redacted.value(token.value).length} characters), renewed at ${token.renewAt ?? "a 401"}`
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -133,6 +219,16 @@ interface Slot {
 /**
  * Identifies one set of credentials against one token URL.
  *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Equal } from "effect"
+ *
+ * const a = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
+ * const b = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
+ * console.log(Equal.equals(a, b)) // true: the same slot of the cache
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -141,6 +237,15 @@ export class CacheKey
 {}
 
 /**
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const key = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
+ * const slot = Effect.flatMap(Auth.TokenCache, (cache: Auth.TokenCacheService) => cache.slot(key))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -150,6 +255,15 @@ export interface TokenCacheService {
 
 /**
  * Where tokens are kept.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const key = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
+ * const slot = Effect.flatMap(Auth.TokenCache, (cache) => cache.slot(key)).pipe(Effect.provide(Auth.layerIsolatedCache))
+ * ```
  *
  * @since 0.1.0
  * @category tags
@@ -177,6 +291,19 @@ const processCache = makeCache()
 /**
  * The process-wide cache: every client with the same credentials and token URL shares its tokens.
  *
+ * @example
+ * ```ts
+ * import { Auth, Registry, Transport } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * const registryUrl = "https://registry.example.com/services/acme"
+ * const auth = Auth.layer(Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })).pipe(
+ *   Layer.provide(Auth.layerProcessCache),
+ *   Layer.provide(Registry.layer(registryUrl)),
+ *   Layer.provide(Transport.layer())
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -185,6 +312,19 @@ export const layerProcessCache: Layer.Layer<TokenCache> = Layer.succeed(TokenCac
 /**
  * A cache of its own (for tests, or to keep clients apart).
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * // Sequoia.layer uses this cache when the options say so
+ * const client = Sequoia.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" }),
+ *   tokenCache: "isolated"
+ * })
+ * const cache = Auth.layerIsolatedCache
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -192,6 +332,13 @@ export const layerIsolatedCache: Layer.Layer<TokenCache> = Layer.sync(TokenCache
 
 /**
  * How long before its expiry a token is renewed: 30 seconds, or a tenth of its lifetime when that is shorter.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ *
+ * console.log(Auth.renewalMargin(3_600_000), Auth.renewalMargin(60_000)) // 30000 6000
+ * ```
  *
  * @since 0.1.0
  * @category utils
@@ -206,6 +353,15 @@ const hashSecret = (value: Redacted.Redacted<string>): Effect.Effect<string> =>
 
 /**
  * The `exp` claim of a JWT, in epoch milliseconds, when the token is a JWT that has one.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ *
+ * const payload = Buffer.from(JSON.stringify({ exp: 1_900_000_000 })).toString("base64url")
+ * console.log(Auth.jwtExpiry(`e30.${payload}.signature`)) // 1900000000000
+ * console.log(Auth.jwtExpiry("an-opaque-token")) // undefined
+ * ```
  *
  * @since 0.1.0
  * @category utils
@@ -230,6 +386,14 @@ const parseExpiresIn = (value: unknown): number | undefined => {
 /**
  * The credentials the transport uses for data requests.
  *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const sendsCredentials = Effect.map(Auth.Auth, (auth: Auth.Service) => auth.credentials !== undefined)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -240,6 +404,14 @@ export interface Service {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const mode = Effect.map(Auth.Auth, (auth) => auth.config._tag) // "ClientGrant", "ByoToken", …
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -328,7 +500,9 @@ const grantCredentials = (
         const expiresIn = parseExpiresIn(body.expires_in)
         const renewAt = expiresIn === undefined ? undefined : now + expiresIn * 1000 - renewalMargin(expiresIn * 1000)
         return { value: Redacted.make(accessToken), renewAt, generation }
-      }).pipe(Effect.withSpan("Sequoia.token", { attributes: { "sequoia.client_id": config.clientId } }))
+      }).pipe(
+        Tracing.withSpan("Sequoia.token", { "sequoia.client_id": config.clientId })
+      )
 
     const usable = (s: Slot, now: number): Token | undefined =>
       Option.isSome(s.token) && (s.token.value.renewAt === undefined || now < s.token.value.renewAt)
@@ -391,6 +565,16 @@ const grantCredentials = (
  * Builds the auth service for a configuration. Client grant needs the registry's `identity` service (unless
  * `tokenUrl` is given); no token is requested until the first data request.
  *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const renewable = Auth.make(Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })).pipe(
+ *   Effect.map((auth) => auth.credentials?.renewable === true)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -432,6 +616,18 @@ export const make = (config: AuthConfig): Effect.Effect<Service, SequoiaError, T
   })
 
 /**
+ * @example
+ * ```ts
+ * import { Auth, Registry, Transport } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * const auth = Auth.layer(Auth.byoToken({ token: "a-token" })).pipe(
+ *   Layer.provide(Auth.layerIsolatedCache),
+ *   Layer.provide(Registry.layer("https://registry.example.com/services/acme")),
+ *   Layer.provide(Transport.layer())
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

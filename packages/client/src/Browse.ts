@@ -14,6 +14,7 @@ import { Chunk, Effect, type Exit, Option, Queue, Stream } from "effect"
 import * as Criteria from "./Criteria.js"
 import { Sequoia } from "./internal/client.js"
 import { checkOwner, invalid, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
+import * as Tracing from "./internal/tracing.js"
 import { encodeValue, queryString } from "./internal/url.js"
 import * as Linked from "./Linked.js"
 import * as Page from "./Page.js"
@@ -31,12 +32,32 @@ import * as SequoiaErrorModule from "./SequoiaError.js"
  * Where a browse goes on: the absolute URL of the next page, as `Page.next` gives it. A plain string, so it
  * can be stored (after each page of a long export, say) and given back as `BrowseOptions.from` to resume.
  *
+ * @example
+ * ```ts
+ * import { type Browse, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * // `saved`: a page's `next`, stored by an earlier run
+ * const resume = (saved: Browse.Cursor | undefined) =>
+ *   Sequoia.endpoint("metadata", "contents").browse("acme", undefined, { from: saved }).pages.pipe(
+ *     Stream.runForEach((page) => Effect.log(page.url, page.next))
+ *   )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Cursor = string
 
 /**
+ * @example
+ * ```ts
+ * import { type Browse, Criteria, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Browse.BrowseOptions = { readAhead: 2, maxPages: 500, limit: { resources: 1_000 }, strict: true }
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.perPage(100)), options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -76,12 +97,33 @@ export interface BrowseOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Browse, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const all = Sequoia.endpoint("metadata", "contents").browse("acme").collect({ max: 500 }).pipe(
+ *   Effect.catchIf((error) => error instanceof Browse.TooManyResources, () => Effect.succeed([]))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export const TooManyResources = SequoiaErrorModule.TooManyResources
 
 /**
+ * @example
+ * ```ts
+ * import { type Browse, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const tooMany = (error: Browse.TooManyResources) => `more than ${error.max} resources at ${error.url}`
+ * const all = Sequoia.endpoint("metadata", "contents").browse("acme").collect({ max: 500 }).pipe(
+ *   Effect.catchTag("TooManyResources", (error) => Effect.fail(tooMany(error)))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -90,6 +132,21 @@ export type TooManyResources = SequoiaErrorModule.TooManyResources
 /**
  * A browse: its pages as a lazy Stream (one request per page pulled, or read ahead), its resources flattened,
  * its first page alone, and the linked resources of an inclusion.
+ *
+ * @example
+ * ```ts
+ * import { type Browse, Criteria, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * const movies: Browse.Browse = Sequoia.endpoint("metadata", "contents")
+ *   .browse("acme", Criteria.empty.pipe(Criteria.equalTo("type", "movie"), Criteria.count))
+ *
+ * const summary = Effect.all({
+ *   total: movies.totalCount,
+ *   firstTen: movies.resources.pipe(Stream.take(10), Stream.runCollect),
+ *   assets: movies.linked("assets").resources.pipe(Stream.runCount)
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -175,6 +232,22 @@ const checkCursor = (
 /**
  * Builds a browse (no I/O until a stream runs).
  *
+ * @example
+ * ```ts
+ * import { Browse, Criteria } from "@sequoia-sdk/client"
+ * import { Stream } from "effect"
+ *
+ * // what `Sequoia.endpoint("metadata", "content-segments").browse("acme", …)` builds
+ * const segments = Browse.make({
+ *   service: "metadata",
+ *   resource: "content-segments",
+ *   key: "contentSegments",
+ *   owner: "acme",
+ *   criteria: Criteria.empty.pipe(Criteria.perPage(50))
+ * })
+ * const count = segments.resources.pipe(Stream.runCount)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -213,6 +286,7 @@ export const make = (options: {
       firstUrl = `${root}?${queryString([...query, ...extra].sort(byName))}`
     }
     const correlationId = yield* client.transport.newOperationId
+    yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
 
     const fetchPage = (url: string, pageKey: string, span: string) =>
       client.send({
@@ -225,7 +299,7 @@ export const make = (options: {
         what: `page of ${pageKey}`
       }).pipe(
         Effect.flatMap((response) => Page.decode({ body: response.body, key: pageKey, url, location, owner: o })),
-        Effect.withSpan(span, { attributes: { "url.full": url } })
+        Tracing.withSpan(span, { "url.full": url })
       )
 
     /** The main pages, requested one per pull. */
@@ -283,10 +357,9 @@ export const make = (options: {
     return { firstUrl, ahead, limitResources, mainPages, continuation }
   })
 
+  const attributes = { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
   const spanned = <A, E, R>(stream: Stream.Stream<A, E, R>, name: string) =>
-    Stream.withSpan(stream, name, {
-      attributes: { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
-    })
+    Tracing.streamWithSpan(stream, name, attributes)
 
   const pages = spanned(
     Stream.unwrap(Effect.map(setup, (run) => readAhead(run.mainPages(), run.ahead))),
@@ -302,20 +375,21 @@ export const make = (options: {
         onSome: Effect.succeed
       }))
     )
-  const firstPage = Effect.flatMap(setup, firstOf)
+  const firstPage = Effect.flatMap(setup, firstOf).pipe(Tracing.withSpan("Sequoia.browse.first", attributes))
 
   const resourcesOf = (run: Run) => {
     const all = Stream.mapConcat(readAhead(run.mainPages(), run.ahead), (page) => page.resources)
     return run.limitResources === undefined ? all : Stream.take(all, run.limitResources)
   }
 
-  const collect: Browse["collect"] = Effect.fn("Sequoia.collect")(function*({ max }) {
-    if (!(Number.isInteger(max) && max >= 0)) return yield* invalid("max", "must be an integer of at least 0")
-    const run = yield* setup
-    const items = yield* Stream.runCollect(Stream.take(resourcesOf(run), max + 1))
-    if (Chunk.size(items) > max) return yield* new TooManyResources({ url: run.firstUrl, max })
-    return Chunk.toReadonlyArray(items)
-  })
+  const collect: Browse["collect"] = ({ max }) =>
+    Effect.gen(function*() {
+      if (!(Number.isInteger(max) && max >= 0)) return yield* invalid("max", "must be an integer of at least 0")
+      const run = yield* setup
+      const items = yield* Stream.runCollect(Stream.take(resourcesOf(run), max + 1))
+      if (Chunk.size(items) > max) return yield* new TooManyResources({ url: run.firstUrl, max })
+      return Chunk.toReadonlyArray(items)
+    }).pipe(Tracing.withSpan("Sequoia.collect", { ...attributes, "sequoia.max": max }))
 
   const linked: Browse["linked"] = (name, linkedOptions) => {
     const strictLinked = linkedOptions?.strict ?? strict
@@ -359,7 +433,7 @@ export const make = (options: {
         onNone: () => Effect.dieMessage("a main page always yields its linked page"),
         onSome: Effect.succeed
       })
-    })
+    }).pipe(Tracing.withSpan("Sequoia.linked.first", { ...attributes, "sequoia.linked": name }))
     return {
       pages: linkedPages,
       resources: Stream.mapConcat(linkedPages, (page) => page.resources),

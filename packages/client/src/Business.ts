@@ -11,6 +11,7 @@
 import { Effect } from "effect"
 import { Sequoia } from "./internal/client.js"
 import { invalid } from "./internal/endpoint.js"
+import * as Tracing from "./internal/tracing.js"
 import { encodeValue, isWellFormed, queryString } from "./internal/url.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
 import type { InvalidRequest, SequoiaError } from "./SequoiaError.js"
@@ -19,6 +20,14 @@ import type { InvalidRequest, SequoiaError } from "./SequoiaError.js"
  * What fills the template. `service` fills `$service` (default: the registry service's name); `owner` and
  * `ref` fill `$owner`/`{owner}` and `$ref`/`{ref}`; `path` fills other `{name}` placeholders; `params` are
  * the query parameters (at `$params`, or appended when the template has no `$params`).
+ *
+ * @example
+ * ```ts
+ * import { Business } from "@sequoia-sdk/client"
+ *
+ * const args: Business.Arguments = { owner: "acme", ref: "acme:rule-1", params: { strict: true, tags: ["a", "b"] } }
+ * const url = Business.fill("/$service/$owner/$ref$params", "validation", args)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -32,6 +41,14 @@ export interface Arguments {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Business, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Business.CallOptions = { anonymous: true, retry: { maxTries: 2 } }
+ * const status = Sequoia.business("gateway", "/status").browse({}, options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -45,6 +62,15 @@ export interface CallOptions {
 /**
  * The answer of a business endpoint: its status and parsed JSON body (`undefined` when empty, as on a 204).
  *
+ * @example
+ * ```ts
+ * import { type Business, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const feed = Sequoia.business("gateway", "/f/{owner}/{name}").browse({ owner: "acme", path: { name: "latest" } })
+ * const status = feed.pipe(Effect.map((result: Business.Result) => `${result.status} ${result.url}`))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -56,6 +82,14 @@ export interface Result {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Business, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const rules: Business.Business = Sequoia.business("validation", "/$service/$owner/$ref$params")
+ * const check = rules.store({ title: "My film" }, { service: "metadata", owner: "acme", ref: "acme:my-film" })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -80,6 +114,14 @@ const paramsOf = (params: Arguments["params"]): ReadonlyArray<readonly [string, 
 
 /**
  * Fills a template; fails with `InvalidRequest` for a placeholder without a value or an empty value.
+ *
+ * @example
+ * ```ts
+ * import { Business } from "@sequoia-sdk/client"
+ *
+ * const path = Business.fill("/f/{owner}/{name}", "gateway", { owner: "acme", path: { name: "latest" } })
+ * // Effect.succeed("/f/acme/latest")
+ * ```
  *
  * @since 0.1.0
  * @category utils
@@ -163,6 +205,7 @@ export const make = (service: string, pathTemplate: string): Business => {
       const client = yield* Sequoia
       const target = yield* url(args)
       const correlationId = yield* client.transport.newOperationId
+      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
       const response = yield* client.send({
         method,
         url: target,
@@ -180,8 +223,10 @@ export const make = (service: string, pathTemplate: string): Business => {
         correlationId: response.correlationId
       } satisfies Result
     }).pipe(
-      Effect.withSpan(`Sequoia.business.${method === "GET" ? "browse" : "store"}`, {
-        attributes: { "sequoia.service": service, "sequoia.path": pathTemplate }
+      Tracing.withSpan(`Sequoia.business.${method === "GET" ? "browse" : "store"}`, {
+        "sequoia.service": service,
+        "sequoia.path": pathTemplate,
+        ...(args?.owner === undefined ? {} : { "sequoia.owner": args.owner })
       })
     )
 

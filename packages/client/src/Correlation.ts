@@ -9,6 +9,14 @@ import { Effect } from "effect"
 import { InvalidConfig } from "./SequoiaError.js"
 
 /**
+ * @example
+ * ```ts
+ * import { Correlation } from "@sequoia-sdk/client"
+ *
+ * const perOperation: Correlation.CorrelationOptions = { userId: "jane", applicationId: "importer" }
+ * const fixed: Correlation.CorrelationOptions = { correlationId: "nightly-import-2024-06-01" }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -20,6 +28,18 @@ export interface CorrelationOptions {
 
 /**
  * What the client does for correlation ids, decided once from the options.
+ *
+ * @example
+ * ```ts
+ * import { Correlation } from "@sequoia-sdk/client"
+ *
+ * const describe = (strategy: Correlation.Strategy): string =>
+ *   strategy._tag === "Fixed"
+ *     ? strategy.id
+ *     : strategy._tag === "PerOperation"
+ *     ? `${strategy.prefix}<uuid>`
+ *     : "no X-Correlation-ID"
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -42,6 +62,16 @@ const clean = (setting: string, value: string | undefined): Effect.Effect<string
 /**
  * Decides the strategy: values are trimmed and a blank value counts as absent (as in the python SDK).
  *
+ * @example
+ * ```ts
+ * import { Correlation } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * // fails with InvalidConfig when a value holds a control character
+ * const strategy = Correlation.strategy({ userId: " jane ", applicationId: "importer" })
+ * // Effect.succeed({ _tag: "PerOperation", prefix: "jane/importer/" })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -59,12 +89,39 @@ export const strategy = (options: CorrelationOptions): Effect.Effect<Strategy, I
  * The id for a new operation: the fixed id, a fresh `<user>/<application>/<uuid>`, or none. The caller keeps
  * it for every attempt and page of that operation.
  *
+ * @example
+ * ```ts
+ * import { Correlation } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const operationId = Correlation.strategy({ userId: "jane", applicationId: "importer" }).pipe(
+ *   Effect.flatMap(Correlation.forOperation)
+ * ) // "jane/importer/<a new uuid>"
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const forOperation = (strategy: Strategy): Effect.Effect<string | undefined> =>
+  strategy._tag === "PerOperation" ? Effect.sync(() => unsafeNext(strategy)) : Effect.succeed(unsafeNext(strategy))
+
+/**
+ * The same as {@link forOperation}, computed at once (a fresh uuid on each call for `PerOperation`).
+ *
+ * @example
+ * ```ts
+ * import { Correlation } from "@sequoia-sdk/client"
+ *
+ * const id = Correlation.unsafeNext({ _tag: "Fixed", id: "nightly-import" }) // "nightly-import"
+ * const fresh = Correlation.unsafeNext({ _tag: "PerOperation", prefix: "jane/importer/" }) // "jane/importer/<uuid>"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const unsafeNext = (strategy: Strategy): string | undefined =>
   strategy._tag === "Fixed"
-    ? Effect.succeed(strategy.id)
+    ? strategy.id
     : strategy._tag === "None"
-    ? Effect.succeed(undefined)
-    : Effect.sync(() => strategy.prefix + crypto.randomUUID())
+    ? undefined
+    : strategy.prefix + crypto.randomUUID()

@@ -29,6 +29,13 @@ import { encodeList, encodeValue } from "./internal/url.js"
 import { InvalidRequest } from "./SequoiaError.js"
 
 /**
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const branded = Criteria.TypeId in Criteria.empty // true
+ * ```
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -37,6 +44,15 @@ export const TypeId: unique symbol = Symbol.for("@sequoia-sdk/client/Criteria")
 /**
  * An inclusion (`include=<name>`) with the fields to return for it (`<name>.fields`) and its own criteria
  * (filters and sort, sent as `<name>.with<Field>=…`, `<name>.sort=…`).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.include("assets", { fields: ["ref", "url"] }))
+ * const [assets]: ReadonlyArray<Criteria.Inclusion> = criteria.inclusions
+ * console.log(assets?.name, assets?.fields) // assets [ "ref", "url" ]
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -51,6 +67,15 @@ export interface Inclusion {
  * An intersection (`include=<name><intersect>`): only the resources that have related `<name>` resources
  * matching the criteria, sent as `<name>.<param>=…`.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const images = Criteria.empty.pipe(Criteria.equalTo("type", "image"))
+ * const criteria = Criteria.empty.pipe(Criteria.intersect("assets", images))
+ * const intersections: ReadonlyArray<Criteria.Intersection> = criteria.intersections
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +87,14 @@ export interface Intersection {
 /**
  * A value a filter accepts: strings as given, numbers and booleans as their text, dates as ISO-8601.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const values: ReadonlyArray<Criteria.Value> = ["movie", 1999, true, new Date("2024-01-01T00:00:00Z")]
+ * const criteria = Criteria.empty.pipe(Criteria.oneOf("releaseYear", [1998, 1999]))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -70,6 +103,15 @@ export type Value = string | number | boolean | Date
 /**
  * One step of the pipeable API: a function from criteria to criteria.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * // a reusable step: applied with pipe, like the built-in ones
+ * const moviesOnly: Criteria.Step = Criteria.equalTo("type", "movie")
+ * const criteria = Criteria.empty.pipe(moviesOnly, Criteria.perPage(20))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -77,6 +119,14 @@ export type Step = (self: Criteria) => Criteria
 
 /**
  * The operators of one field, in the fluent form (`Criteria.where("type").equalTo("movie")`).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const releaseYear: Criteria.FieldStep = Criteria.where("releaseYear")
+ * const nineties = releaseYear.between(1990, 1999)
+ * ```
  *
  * @since 0.1.0
  * @category fluent
@@ -102,6 +152,17 @@ export interface FieldStep {
 
 /**
  * The fluent methods every `Criteria` has. Each returns new criteria; the receiver is unchanged.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.where("type").equalTo("movie")
+ *   .include("assets", { fields: ["ref"] })
+ *   .orderBy("title")
+ *   .pageSize(50)
+ *   .withCount()
+ * ```
  *
  * @since 0.1.0
  * @category fluent
@@ -140,6 +201,14 @@ export interface Fluent {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria: Criteria.Criteria = Criteria.empty.pipe(Criteria.equalTo("type", "movie"), Criteria.perPage(10))
+ * console.log(criteria.filters, criteria.perPage) // [ [ "withType", "movie" ] ] 10
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -176,6 +245,18 @@ type Data = Omit<Criteria, typeof TypeId | "pipe" | keyof Fluent>
  * Options of {@link include}: the fields to return, a sort (`-` first for descending) and criteria (filters,
  * sort) of the included resources.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const options: Criteria.IncludeOptions = {
+ *   fields: ["ref", "url"],
+ *   sort: ["-updatedAt"],
+ *   criteria: Criteria.empty.pipe(Criteria.equalTo("type", "image"))
+ * }
+ * const criteria = Criteria.empty.pipe(Criteria.include("assets", options))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -187,6 +268,14 @@ export interface IncludeOptions {
 
 /**
  * An inclusion in the python style: `Inclusion.resource("assets").fields("ref", "name")`.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const assets: Criteria.PythonInclusion = Criteria.Python.Inclusion.resource("assets").fields("ref", "name")
+ * const criteria = Criteria.Python.Criteria().add_inclusion(assets)
+ * ```
  *
  * @since 0.1.0
  * @category python
@@ -286,6 +375,14 @@ const update = (self: Criteria, patch: Partial<Data>, problems: ReadonlyArray<st
 /**
  * No criteria: every resource of the owner.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty
+ * // sent as: no parameters
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -308,6 +405,13 @@ export const empty: Criteria = make({
 })
 
 /**
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * console.log(Criteria.isCriteria(Criteria.empty), Criteria.isCriteria({ filters: [] })) // true false
+ * ```
+ *
  * @since 0.1.0
  * @category refinements
  */
@@ -318,6 +422,13 @@ const fieldPattern = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/
 /**
  * Whether a field or inclusion name is safe: ASCII letters and digits starting with a letter, dotted for a
  * field of an inclusion (`assets.type`) or a through relationship (`relatedMaterials.assets`).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * console.log(Criteria.isSafeName("assets.type"), Criteria.isSafeName("type&owner=x")) // true false
+ * ```
  *
  * @since 0.1.0
  * @category validation
@@ -345,6 +456,14 @@ const basicProblem = (field: string, value: string): string | undefined => {
 /**
  * Why a value cannot be sent as a literal (an equality, a prefix, a bound…): the service would read part of it
  * as an operator, and the protocol has no escape. `undefined` when it is fine.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const problem = Criteria.literalProblem("title", "*night") // a sentence: a leading * reads as a wildcard
+ * const none = Criteria.literalProblem("title", "night") // undefined
+ * ```
  *
  * @since 0.1.0
  * @category validation
@@ -412,6 +531,14 @@ type Op0 = {
 /**
  * `with<Field>=value`: the field equals the value (or, for an array field, holds it).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.equalTo("type", "movie"))
+ * // sent as: withType=movie
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -420,6 +547,14 @@ export const equalTo: Op1 = op1((v) => v)
 /**
  * `with<Field>=!value`: the field does not equal the value.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.notEqualTo("type", "episode"))
+ * // sent as: withType=!episode
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -427,6 +562,14 @@ export const notEqualTo: Op1 = op1((v) => `!${v}`)
 
 /**
  * `with<Field>=a||b||c`: any of the values (for an array field: holds one or more of them).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.oneOf("tags", ["showcase", "new"]))
+ * // sent as: withTags=showcase%7C%7Cnew
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -442,6 +585,14 @@ export const oneOf: OpList = dual(3, (self: Criteria, field: string, values: Rea
 /**
  * Alias of {@link oneOf} (the JavaScript and Java SDKs' name).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.oneOrMoreOf("tags", ["showcase", "new"]))
+ * // sent as: withTags=showcase%7C%7Cnew
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -449,6 +600,14 @@ export const oneOrMoreOf: OpList = oneOf
 
 /**
  * `with<Field>=a&with<Field>=b`: every value (the parameter repeated; for an array field: holds all of them).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.allOf("tags", ["showcase", "new"]))
+ * // sent as: withTags=showcase&withTags=new
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -464,6 +623,14 @@ export const allOf: OpList = dual(3, (self: Criteria, field: string, values: Rea
 /**
  * `with<Field>=value*`: starts with the value (fields the descriptor marks `prefix`).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.startsWith("title", "The "))
+ * // sent as: withTitle=The%20*
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -471,6 +638,14 @@ export const startsWith: Op1 = op1((v) => `${v}*`)
 
 /**
  * `with<Field>=*value`: ends with the value.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.endsWith("name", "-trailer"))
+ * // sent as: withName=*-trailer
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -480,6 +655,14 @@ export const endsWith: Op1 = op1((v) => `*${v}`)
 /**
  * `with<Field>=*value*`: contains the value.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.contains("title", "night"))
+ * // sent as: withTitle=*night*
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -488,6 +671,14 @@ export const contains: Op1 = op1((v) => `*${v}*`)
 /**
  * `with<Field>=*`: the field is present.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.exists("duration"))
+ * // sent as: withDuration=*
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -495,6 +686,14 @@ export const exists: Op0 = dual(2, (self: Criteria, field: string): Criteria => 
 
 /**
  * `with<Field>=!*`: the field is absent.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.notExists("duration"))
+ * // sent as: withDuration=!*
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -511,6 +710,14 @@ const range = (negate: boolean): Op2 =>
 /**
  * `with<Field>=from/to`: between the bounds, inclusive (range fields: timestamps, scores).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.between("releaseYear", 1990, 1999))
+ * // sent as: withReleaseYear=1990%2F1999
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -518,6 +725,14 @@ export const between: Op2 = range(false)
 
 /**
  * `with<Field>=!from/to`: outside the bounds.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.notBetween("releaseYear", 1990, 1999))
+ * // sent as: withReleaseYear=!1990%2F1999
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -527,6 +742,14 @@ export const notBetween: Op2 = range(true)
 /**
  * `with<Field>=value/`: greater than or equal to the value.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.greaterThanOrEqualTo("duration", 3600))
+ * // sent as: withDuration=3600%2F
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -534,6 +757,14 @@ export const greaterThanOrEqualTo: Op1 = op1((v) => `${v}/`, boundProblem)
 
 /**
  * `with<Field>=/value`: less than or equal to the value.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.lessThanOrEqualTo("duration", 600))
+ * // sent as: withDuration=%2F600
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -543,6 +774,14 @@ export const lessThanOrEqualTo: Op1 = op1((v) => `/${v}`, boundProblem)
 /**
  * `with<Field>=!value/`: less than the value (not greater than or equal).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.lessThan("duration", 600))
+ * // sent as: withDuration=!600%2F
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -551,6 +790,14 @@ export const lessThan: Op1 = op1((v) => `!${v}/`, boundProblem)
 /**
  * `with<Field>=!/value`: greater than the value (not less than or equal).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.greaterThan("updatedAt", new Date("2024-01-01T00:00:00Z")))
+ * // sent as: withUpdatedAt=!%2F2024-01-01T00%3A00%3A00.000Z
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -558,6 +805,14 @@ export const greaterThan: Op1 = op1((v) => `!/${v}`, boundProblem)
 
 /**
  * `q=<text>`: a text search over the fields the service's descriptor lists for `q`.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.textSearch("night train"))
+ * // sent as: q=night%20train
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -572,6 +827,14 @@ export const textSearch: {
 
 /**
  * A predefined filter of the service (`active=true`, `available=true`).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.predefined("available"))
+ * // sent as: available=true
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -590,6 +853,14 @@ export const predefined: {
 /**
  * The predefined filter `active=true` (or `false`).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.active(false))
+ * // sent as: active=false
+ * ```
+ *
  * @since 0.1.0
  * @category filters
  */
@@ -603,6 +874,14 @@ export const active: {
 
 /**
  * `lang=<code>`: localises the response (an ISO 639-1 code, optionally with a region: `en`, `pt-BR`).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.lang("fr"))
+ * // sent as: lang=fr
+ * ```
  *
  * @since 0.1.0
  * @category localisation
@@ -619,6 +898,14 @@ export const lang: {
  * Includes related resources (`include=<name>`), optionally with their fields (`<name>.fields=a,b`), their
  * sort (`<name>.sort=a,-b`) and criteria of their own (`<name>.with<Field>=…`). Dotted through names
  * (`relatedMaterials.assets`) are allowed. Including a name again replaces its earlier inclusion.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.include("assets", { fields: ["ref", "url"], sort: ["name"] }))
+ * // sent as: assets.fields=ref,url&assets.sort=name&include=assets
+ * ```
  *
  * @since 0.1.0
  * @category inclusions
@@ -647,6 +934,14 @@ export const include: {
  * Keeps only the resources that have related `<name>` resources matching the criteria
  * (`include=<name><intersect>` and `<name>.<param>=…` for each of the criteria's parameters).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.intersect("assets", Criteria.empty.pipe(Criteria.equalTo("type", "image"))))
+ * // sent as: assets.withType=image&include=assets%3Cintersect%3E
+ * ```
+ *
  * @since 0.1.0
  * @category inclusions
  */
@@ -666,6 +961,14 @@ export const intersect: {
 /**
  * Returns only these fields of the main resources (`fields=a,b`); duplicates are dropped, order kept.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.fields("ref", "title"))
+ * // sent as: fields=ref,title
+ * ```
+ *
  * @since 0.1.0
  * @category projection
  */
@@ -682,6 +985,14 @@ export const fields: {
 /**
  * Resources per page (1 to 100 on Sequoia services).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.perPage(50))
+ * // sent as: perPage=50
+ * ```
+ *
  * @since 0.1.0
  * @category paging
  */
@@ -695,6 +1006,14 @@ export const perPage: {
 
 /**
  * Starts page-number paging at this page (instead of continue paging); services stop at page 100.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.perPage(50), Criteria.page(3))
+ * // sent as: page=3&perPage=50
+ * ```
  *
  * @since 0.1.0
  * @category paging
@@ -710,6 +1029,14 @@ export const page: {
 /**
  * Asks for `meta.totalCount` (`count=true`).
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.equalTo("type", "movie"), Criteria.count)
+ * // sent as: count=true&withType=movie
+ * ```
+ *
  * @since 0.1.0
  * @category counting
  */
@@ -717,6 +1044,14 @@ export const count = (self: Criteria): Criteria => update(self, { count: true })
 
 /**
  * Asks for facet counts of fields (`count=<field>,…`): `meta.facetCount.<field>.<value>` and `totalCount`.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.countBy("type", "genres"))
+ * // sent as: count=type,genres
+ * ```
  *
  * @since 0.1.0
  * @category counting
@@ -737,6 +1072,14 @@ export const countBy: {
 /**
  * Leaves the resources out of the answer (`resources=false`): for counts alone.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.count, Criteria.skipResources)
+ * // sent as: count=true&resources=false
+ * ```
+ *
  * @since 0.1.0
  * @category counting
  */
@@ -745,6 +1088,14 @@ export const skipResources = (self: Criteria): Criteria => update(self, { skipRe
 /**
  * Sorts by a field, ascending unless `desc` (`sort=title,-createdAt`); sorting by a field again replaces its
  * earlier place.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.sortBy("updatedAt", "desc"), Criteria.sortBy("title"))
+ * // sent as: sort=-updatedAt,title
+ * ```
  *
  * @since 0.1.0
  * @category sorting
@@ -762,6 +1113,14 @@ export const sortBy: {
 
 /**
  * A parameter sent as given (its value encoded), for anything the functions above do not cover.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.empty.pipe(Criteria.param("withDeviceType", "tv"))
+ * // sent as: withDeviceType=tv
+ * ```
  *
  * @since 0.1.0
  * @category filters
@@ -783,6 +1142,14 @@ export const param: {
 
 /**
  * Starts fluent criteria with a filter on a field: `Criteria.where("type").equalTo("movie")`.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const criteria = Criteria.where("type").equalTo("movie").and("releaseYear").between(1990, 1999)
+ * // sent as: withReleaseYear=1990%2F1999&withType=movie
+ * ```
  *
  * @since 0.1.0
  * @category fluent
@@ -859,6 +1226,16 @@ const pairsOf = (self: Criteria): Array<readonly [string, string]> => {
  * The criteria as encoded query pairs, sorted by name (repeated names keep their order), or the problems
  * found while building them.
  *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const pairs = Criteria.toQuery(Criteria.where("type").equalTo("movie").pageSize(10))
+ * // Effect.succeed([["perPage", "10"], ["withType", "movie"]])
+ * const refused = Criteria.toQuery(Criteria.where("type").equalTo("")) // fails with InvalidRequest
+ * ```
+ *
  * @since 0.1.0
  * @category encoding
  */
@@ -872,6 +1249,15 @@ export const toQuery = (self: Criteria): Effect.Effect<ReadonlyArray<readonly [s
 
 /**
  * The criteria as a query string (`a=1&b=2`, encoded, canonical), or the problems found while building them.
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const query = Criteria.toQueryString(Criteria.where("title").startsWith("A&B"))
+ * // Effect.succeed("withTitle=A%26B*")
+ * ```
  *
  * @since 0.1.0
  * @category encoding
@@ -915,6 +1301,16 @@ const snakeField = (field: string) => ({
  *
  * They build the same criteria as the functions above (the python SDK's sorting of `include` and inclusion
  * fields is not copied: the wire order is this SDK's canonical one).
+ *
+ * @example
+ * ```ts
+ * import { Criteria } from "@sequoia-sdk/client"
+ *
+ * const { Criteria: criteria, Inclusion, StringExpressionFactory } = Criteria.Python
+ * const ported = criteria()
+ *   .add_criterion(StringExpressionFactory.field("contentRef").equal_to("acme:my-film"))
+ *   .add_inclusion(Inclusion.resource("assets").fields("ref", "name"))
+ * ```
  *
  * @since 0.1.0
  * @category python

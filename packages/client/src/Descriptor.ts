@@ -8,11 +8,24 @@
  */
 import { Deferred, Effect, Exit, Predicate } from "effect"
 import { type ClientService, Sequoia } from "./internal/client.js"
+import * as Tracing from "./internal/tracing.js"
 import type * as Page from "./Page.js"
 import { DecodeError, type SequoiaError } from "./SequoiaError.js"
 
 /**
  * A relationship of a resourceful (`resourcefuls.<plural>.relationships.<name>`).
+ *
+ * @example
+ * ```ts
+ * import { type Descriptor, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const assetsOfContents = Sequoia.descriptor("metadata").pipe(
+ *   Effect.map((descriptor): Descriptor.Relationship | undefined =>
+ *     descriptor.resourcefuls.contents?.relationships.assets
+ *   )
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -33,6 +46,18 @@ export interface Relationship {
 /**
  * A filter of a resourceful (`filters.<name>`), as far as the SDK uses it.
  *
+ * @example
+ * ```ts
+ * import { Descriptor, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contentFilters = Sequoia.descriptor("metadata").pipe(
+ *   Effect.map((descriptor): ReadonlyArray<Descriptor.Filter> =>
+ *     Object.values(Descriptor.resourceful(descriptor, "contents")?.filters ?? {})
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -43,6 +68,16 @@ export interface Filter {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Descriptor, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const batchLimit = Sequoia.descriptor("metadata").pipe(
+ *   Effect.map((descriptor) => Descriptor.resourceful(descriptor, "offer-templates")?.storeBatchLimit ?? 100)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,6 +92,16 @@ export interface Resourceful {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Descriptor } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const names = Descriptor.decode({ name: "metadata", resourcefuls: { contents: {} } }, "metadata").pipe(
+ *   Effect.map((descriptor: Descriptor.Descriptor) => Object.keys(descriptor.resourcefuls))
+ * ) // ["contents"]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -75,6 +120,14 @@ const recordOf = (u: unknown): Record<string, unknown> =>
 
 /**
  * Reads a descriptor body; a body without `resourcefuls` is a `DecodeError`.
+ *
+ * @example
+ * ```ts
+ * import { Descriptor } from "@sequoia-sdk/client"
+ *
+ * const ok = Descriptor.decode({ resourcefuls: { contents: { pluralName: "contents" } } }, "metadata")
+ * const refused = Descriptor.decode({ name: "metadata" }, "metadata") // fails with a DecodeError
+ * ```
  *
  * @since 0.1.0
  * @category decoding
@@ -123,6 +176,17 @@ export const decode = (body: unknown, where: string): Effect.Effect<Descriptor, 
 /**
  * A resourceful by plural name (`offerTemplates`) or path name (`offer-templates`).
  *
+ * @example
+ * ```ts
+ * import { Descriptor } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const offerTemplates = Descriptor.decode(
+ *   { resourcefuls: { offerTemplates: { pluralName: "offerTemplates", hyphenatedPluralName: "offer-templates" } } },
+ *   "commerce"
+ * ).pipe(Effect.map((descriptor) => Descriptor.resourceful(descriptor, "offer-templates")?.pluralName))
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -139,6 +203,14 @@ const caches = new WeakMap<ClientService, Cache>()
 /**
  * The descriptor of a service: `GET <location>/descriptor/raw`, once per service and client (concurrent callers
  * share the one request; a failure is not cached).
+ *
+ * @example
+ * ```ts
+ * import { Descriptor } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const metadata = Descriptor.fetch("metadata").pipe(Effect.map((descriptor) => descriptor.name))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -158,16 +230,34 @@ export const fetch = (service: string): Effect.Effect<Descriptor, SequoiaError, 
     const exit = yield* Effect.exit(Effect.gen(function*() {
       const location = yield* client.registry.location(service)
       const url = `${location}/descriptor/raw`
-      const response = yield* client.send({ method: "GET", url, what: "service descriptor" })
+      const correlationId = yield* client.transport.newOperationId
+      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const response = yield* client.send({ method: "GET", url, correlationId, what: "service descriptor" })
       return yield* decode(response.body, url)
     }))
     if (Exit.isFailure(exit)) cache.delete(service)
     yield* Deferred.done(deferred, exit)
     return yield* exit
-  }).pipe(Effect.withSpan("Sequoia.descriptor", { attributes: { "sequoia.service": service } }))
+  }).pipe(
+    Tracing.withSpan("Sequoia.descriptor", { "sequoia.service": service })
+  )
 
 /**
  * A parent resource with the included resources that belong to it, by relationship name.
+ *
+ * @example
+ * ```ts
+ * import { Criteria, Descriptor, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const withAssets = Effect.gen(function*() {
+ *   const page = yield* Sequoia.endpoint("metadata", "contents")
+ *     .browse("acme", Criteria.empty.pipe(Criteria.include("assets"))).first
+ *   const descriptor = yield* Sequoia.descriptor("metadata")
+ *   const resolved: ReadonlyArray<Descriptor.Resolved> = Descriptor.resolve(page, descriptor, "contents").resources
+ *   return resolved.map(({ resource, related }) => [resource.ref, related.assets?.length ?? 0])
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -210,6 +300,19 @@ const filterField = (descriptor: Descriptor, relationship: Relationship): string
  *
  * Linked lists with no declared relationship (or one that cannot be followed) are left out: `unresolved`
  * names them.
+ *
+ * @example
+ * ```ts
+ * import { Criteria, Descriptor, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contentsWithAssets = Effect.gen(function*() {
+ *   const page = yield* Sequoia.endpoint("metadata", "contents")
+ *     .browse("acme", Criteria.empty.pipe(Criteria.include("assets"))).first
+ *   const { resources, unresolved } = Descriptor.resolve(page, yield* Sequoia.descriptor("metadata"), "contents")
+ *   return { resources, unresolved }
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category resolution

@@ -17,6 +17,7 @@ import * as Criteria from "./Criteria.js"
 import * as Descriptor from "./Descriptor.js"
 import { Sequoia } from "./internal/client.js"
 import { checkOwner, checkRefs, invalid, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
+import * as Tracing from "./internal/tracing.js"
 import { camelCase, encodeValue, queryString } from "./internal/url.js"
 import * as Page from "./Page.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
@@ -32,6 +33,14 @@ import {
 /**
  * Options every operation takes.
  *
+ * @example
+ * ```ts
+ * import { type Endpoint, RetryPolicy, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Endpoint.OperationOptions = { retry: RetryPolicy.none, headers: { "x-request-source": "cleanup" } }
+ * const removed = Sequoia.endpoint("metadata", "contents").delete("acme", "acme:old-film", options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -43,12 +52,28 @@ export interface OperationOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Endpoint.BrowseOptions = { paging: "page", maxPages: 100 }
+ * const pages = Sequoia.endpoint("metadata", "contents").browse("acme", undefined, options).pages
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type BrowseOptions = Browse.BrowseOptions
 
 /**
+ * @example
+ * ```ts
+ * import { Criteria, type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Endpoint.ReadOptions = { criteria: Criteria.empty.pipe(Criteria.fields("ref", "title"), Criteria.include("assets")) }
+ * const film = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film", options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -58,6 +83,15 @@ export interface ReadOptions extends OperationOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const items = Array.from({ length: 120 }, (_, i) => ({ name: `clip-${i}`, type: "clip" }))
+ * const options: Endpoint.StoreOptions = { batchSize: 50, concurrency: 2 } // three POSTs, two at a time
+ * const stored = Sequoia.endpoint("metadata", "contents").store("acme", items, options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -69,6 +103,15 @@ export interface StoreOptions extends OperationOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const film = { ref: "acme:my-film", owner: "acme", name: "my-film", title: "My film (restored)" }
+ * const options: Endpoint.UpdateOptions = { version: "7" } // sent as If-Match: "7"
+ * const updated = Sequoia.endpoint("metadata", "contents").update("acme", "acme:my-film", film, options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -81,24 +124,60 @@ export interface UpdateOptions extends OperationOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import type { Endpoint } from "@sequoia-sdk/client"
+ *
+ * const refsOf = (chunks: ReadonlyArray<Endpoint.StoredChunk>) => chunks.flatMap((chunk) => chunk.refs)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type StoredChunk = SequoiaErrorModule.StoredChunk
 
 /**
+ * @example
+ * ```ts
+ * import type { Endpoint } from "@sequoia-sdk/client"
+ *
+ * const reasons = (chunks: ReadonlyArray<Endpoint.FailedChunk>) => chunks.map((chunk) => `${chunk.from}-${chunk.to}: ${chunk.error._tag}`)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type FailedChunk = SequoiaErrorModule.FailedChunk
 
 /**
+ * @example
+ * ```ts
+ * import { Endpoint, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const items = Array.from({ length: 300 }, (_, i) => ({ name: `clip-${i}`, type: "clip" }))
+ * const stored = Sequoia.endpoint("metadata", "contents").store("acme", items).pipe(
+ *   Effect.catchIf((error) => error instanceof Endpoint.StoreIncomplete, (error) => Effect.logWarning(error.message))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export const StoreIncomplete = SequoiaErrorModule.StoreIncomplete
 
 /**
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const retryFailed = (error: Endpoint.StoreIncomplete) => error.failed.map((chunk) => [chunk.from, chunk.to])
+ * const stored = Sequoia.endpoint("metadata", "contents").store("acme", [{ name: "a" }, { name: "b" }]).pipe(
+ *   Effect.catchTag("StoreIncomplete", (error) => Effect.succeed(retryFailed(error)))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -106,6 +185,20 @@ export type StoreIncomplete = SequoiaErrorModule.StoreIncomplete
 
 /**
  * A resourceful endpoint; `A` is the resource type (the raw JSON object unless a schema is given).
+ *
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contents: Endpoint.Endpoint = Sequoia.endpoint("metadata", "contents")
+ * const roundTrip = Effect.gen(function*() {
+ *   yield* contents.store("acme", { name: "my-film", title: "My film", type: "movie" })
+ *   const read = yield* contents.read("acme", "acme:my-film")
+ *   yield* contents.delete("acme", "acme:my-film")
+ *   return read.resources[0]
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -147,6 +240,15 @@ export interface Endpoint<A = Page.Resource> {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const fromDescriptor: Endpoint.MakeOptions = { descriptor: true } // key, path and batch limit from the service
+ * const offerTemplates = Sequoia.endpoint("commerce", "offer-templates", fromDescriptor)
+ * const customKey = Sequoia.endpoint("metadata", "category-trees", { key: "categoryTrees" })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -161,6 +263,17 @@ export interface MakeOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { type Endpoint, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Content = Schema.Struct({ ref: Schema.String, title: Schema.String, duration: Schema.optional(Schema.Number) })
+ * const options: Endpoint.SchemaOptions<typeof Content.Type, typeof Content.Encoded> = { schema: Content }
+ * const contents = Sequoia.endpoint("metadata", "contents", options)
+ * const title = contents.read("acme", "acme:my-film").pipe(Effect.map((page) => page.resources[0]?.title))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -247,8 +360,10 @@ export const make: {
     : Effect.succeed(fromDescriptor(descriptorOption))
 
   const span = (name: string, owner: string) =>
-    Effect.withSpan(`Sequoia.${name}`, {
-      attributes: { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
+    Tracing.withSpan(`Sequoia.${name}`, {
+      "sequoia.service": service,
+      "sequoia.resource": resource,
+      "sequoia.owner": owner
     })
 
   const decodePage = (page: Page.Page, key: string): Effect.Effect<Page.Page<A>, DecodeError> => {
@@ -301,7 +416,7 @@ export const make: {
       const { location, root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}/${path}?${queryString([["owner", encodeValue(o)], ...query])}`
       const correlationId = yield* client.transport.newOperationId
-      yield* Effect.annotateCurrentSpan("sequoia.correlation_id", correlationId ?? "")
+      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
       const response = yield* client.send({
         method: "GET",
         url,
@@ -371,6 +486,7 @@ export const make: {
       const { location, root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}?${queryString([["owner", encodeValue(o)]])}`
       const correlationId = yield* client.transport.newOperationId
+      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
       const post = (chunk: ReadonlyArray<Page.Resource>) =>
         client.send({
           method: "POST",
@@ -443,6 +559,7 @@ export const make: {
       const { location, root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}/${path}?${queryString([["owner", encodeValue(o)]])}`
       const correlationId = yield* client.transport.newOperationId
+      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
       const response = yield* client.send({
         method: "PUT",
         url,
@@ -477,6 +594,7 @@ export const make: {
       const { root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}/${path}?${queryString([["owner", encodeValue(o)]])}`
       const correlationId = yield* client.transport.newOperationId
+      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
       yield* client.send({
         method: "DELETE",
         url,

@@ -18,6 +18,18 @@ import type { LinkedFailure, SequoiaError } from "./SequoiaError.js"
  * (`source: "included"`), or a page of a continuation the service left for the client
  * (`source: "continuation"`).
  *
+ * @example
+ * ```ts
+ * import { Criteria, type Linked, Sequoia } from "@sequoia-sdk/client"
+ * import { Stream } from "effect"
+ *
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ * const summary = browse.linked("assets").pages.pipe(
+ *   Stream.map((page: Linked.LinkedPage) => `${page.source} ${page.resources.length} from ${page.url}`),
+ *   Stream.runCollect
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -38,6 +50,17 @@ export interface LinkedPage {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Criteria, type Linked, Sequoia } from "@sequoia-sdk/client"
+ * import { Stream } from "effect"
+ *
+ * const strict: Linked.LinkedOptions = { strict: true } // the first LinkedFailure fails the stream
+ * const assets = Sequoia.endpoint("metadata", "contents")
+ *   .browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ *   .linked("assets", strict).resources.pipe(Stream.runCount)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -54,6 +77,16 @@ export interface LinkedOptions {
  * the consumer pulls, continuations only when reached), its resources flattened, and the first main page's
  * linked items alone (one request).
  *
+ * @example
+ * ```ts
+ * import { Criteria, type Linked, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const assets: Linked.LinkedBrowse = Sequoia.endpoint("metadata", "contents")
+ *   .browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ *   .linked("assets")
+ * const firstBatch = assets.first
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -65,6 +98,13 @@ export interface LinkedBrowse {
 
 /**
  * The decoded value of the `continue` query parameter of a link, if it has one.
+ *
+ * @example
+ * ```ts
+ * import { Linked } from "@sequoia-sdk/client"
+ *
+ * const token = Linked.continueToken("/data/assets?withContentRef=acme:a&continue=abc%3D%3D") // "abc=="
+ * ```
  *
  * @since 0.1.0
  * @category links
@@ -92,6 +132,16 @@ export const continueToken = (link: string): string | undefined => {
  * their `request` links, the links whose token is in C − R, one per token. The service pre-follows
  * continuation chains inside one response, so most continue links were already requested by a later entry.
  *
+ * @example
+ * ```ts
+ * import { Linked } from "@sequoia-sdk/client"
+ *
+ * const toFollow = Linked.uniqueContinues([
+ *   { request: "/data/assets?withContentRef=acme:a", continue: "/data/assets?withContentRef=acme:a&continue=t1" },
+ *   { request: "/data/assets?withContentRef=acme:a&continue=t1" }
+ * ]) // []: the service already followed t1 itself
+ * ```
+ *
  * @since 0.1.0
  * @category links
  */
@@ -118,6 +168,13 @@ export const uniqueContinues = (entries: ReadonlyArray<unknown>): ReadonlyArray<
 /**
  * The body key of the resources a link addresses: the camelCase form of its last path segment
  * (`/data/content-segments?…` gives `contentSegments`).
+ *
+ * @example
+ * ```ts
+ * import { Linked } from "@sequoia-sdk/client"
+ *
+ * const key = Linked.keyOfLink("/data/content-segments?owner=acme") // "contentSegments"
+ * ```
  *
  * @since 0.1.0
  * @category links

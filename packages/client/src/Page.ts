@@ -13,6 +13,17 @@ import { DecodeError, LinkedFailure } from "./SequoiaError.js"
 /**
  * A resource as the service sent it.
  *
+ * @example
+ * ```ts
+ * import { type Page, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const titleOf = (resource: Page.Resource): string => typeof resource.title === "string" ? resource.title : "(untitled)"
+ * const title = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(
+ *   Effect.map((page) => page.resources.map(titleOf))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -20,6 +31,15 @@ export type Resource = Readonly<Record<string, unknown>>
 
 /**
  * The paging part of `meta`, as sent.
+ *
+ * @example
+ * ```ts
+ * import { Criteria, type Page, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const first = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.count)).first
+ * const counts = first.pipe(Effect.map(({ meta }: { readonly meta: Page.Meta }) => [meta.totalCount, meta.perPage]))
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -38,6 +58,19 @@ export interface Meta {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Criteria, type Page, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ * const report = browse.pages.pipe(
+ *   Stream.map((page: Page.Page) => ({ url: page.url, contents: page.resources.length, assets: page.linked.assets?.length })),
+ *   Stream.runCollect,
+ *   Effect.map((pages) => [...pages])
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,6 +97,14 @@ export interface Page<A = Resource> {
 /**
  * Resolves a link from `meta` against the service location, keeping the location's base path, using the
  * link's path and query as given and adding `owner` only when the link has none.
+ *
+ * @example
+ * ```ts
+ * import { Page } from "@sequoia-sdk/client"
+ *
+ * const next = Page.resolveLink("https://metadata.example.com/base", "/data/contents?continue=abc", "acme")
+ * // { url: "https://metadata.example.com/base/data/contents?continue=abc&owner=acme" }
+ * ```
  *
  * @since 0.1.0
  * @category links
@@ -103,6 +144,16 @@ export const resolveLink = (
  * The failures reported in `meta.linked.<name>`: entries with a `statusCode` of 400 or more, 404 excepted,
  * each as a {@link LinkedFailure} naming the sub-request and the status.
  *
+ * @example
+ * ```ts
+ * import { Page } from "@sequoia-sdk/client"
+ *
+ * const failures = Page.linkedFailures("assets", [
+ *   { request: "/data/assets?withContentRef=acme:a", statusCode: 500, message: "upstream error" },
+ *   { request: "/data/assets?withContentRef=acme:b", statusCode: 404 }
+ * ]) // one LinkedFailure: the 404 only means there was nothing to include
+ * ```
+ *
  * @since 0.1.0
  * @category linked
  */
@@ -129,47 +180,61 @@ export const linkedFailures = (name: string, entries: ReadonlyArray<unknown>): R
   return failures
 }
 
-const optionalNumber = (meta: Record<string, unknown>, key: string, where: string) => {
-  const value = meta[key]
-  if (value === undefined || value === null) return Effect.succeed(undefined)
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value
-  return typeof n === "number" && Number.isFinite(n)
-    ? Effect.succeed(n)
-    : Effect.fail(new DecodeError({ what: "page meta", where: `${where} meta.${key}`, detail: "is not a number" }))
+/** Thrown inside {@link decodeSync} and returned from it: decoding is plain code, made an Effect once. */
+const fail = (what: string, where: string, detail: string): never => {
+  throw new DecodeError({ what, where, detail })
 }
 
-const optionalString = (meta: Record<string, unknown>, key: string, where: string) => {
+const optionalNumber = (meta: Record<string, unknown>, key: string, where: string): number | undefined => {
   const value = meta[key]
-  if (value === undefined || value === null) return Effect.succeed(undefined)
-  return typeof value === "string"
-    ? Effect.succeed(value === "" ? undefined : value)
-    : Effect.fail(new DecodeError({ what: "page meta", where: `${where} meta.${key}`, detail: "is not a string" }))
+  if (value === undefined || value === null) return undefined
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value
+  return typeof n === "number" && Number.isFinite(n) ? n : fail("page meta", `${where} meta.${key}`, "is not a number")
 }
+
+const optionalString = (meta: Record<string, unknown>, key: string, where: string): string | undefined => {
+  const value = meta[key]
+  if (value === undefined || value === null) return undefined
+  return typeof value === "string"
+    ? (value === "" ? undefined : value)
+    : fail("page meta", `${where} meta.${key}`, "is not a string")
+}
+
+const noRecords: Readonly<Record<string, ReadonlyArray<Resource>>> = {}
 
 const recordOfArrays = (
   value: unknown,
   what: string,
   where: string
-): Effect.Effect<Readonly<Record<string, ReadonlyArray<Resource>>>, DecodeError> => {
-  if (value === undefined || value === null) return Effect.succeed({})
-  if (!Predicate.isRecord(value) || Array.isArray(value)) {
-    return Effect.fail(new DecodeError({ what, where, detail: "is not an object" }))
+): Readonly<Record<string, ReadonlyArray<Resource>>> => {
+  if (value === undefined || value === null) return noRecords
+  if (!Predicate.isRecord(value) || Array.isArray(value)) return fail(what, where, "is not an object")
+  for (const name in value) {
+    if (!Array.isArray(value[name])) fail(what, `${where}.${name}`, "is not an array")
   }
-  for (const [name, list] of Object.entries(value)) {
-    if (!Array.isArray(list)) {
-      return Effect.fail(new DecodeError({ what, where: `${where}.${name}`, detail: "is not an array" }))
-    }
-  }
-  return Effect.succeed(value as Record<string, ReadonlyArray<Resource>>)
+  return value as Record<string, ReadonlyArray<Resource>>
 }
 
 /**
- * Decodes a response body into a page.
+ * What {@link decode} reads: the parsed body, the list's key, where it came from, and how to resolve links.
+ *
+ * @example
+ * ```ts
+ * import type { Page } from "@sequoia-sdk/client"
+ *
+ * const options: Page.DecodeOptions = {
+ *   body: { contents: [], meta: {} },
+ *   key: "contents",
+ *   url: "https://metadata.example.com/data/contents?owner=acme",
+ *   location: "https://metadata.example.com",
+ *   owner: "acme"
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decode = (options: {
+export interface DecodeOptions {
   readonly body: unknown
   readonly key: string
   readonly url: string
@@ -177,56 +242,86 @@ export const decode = (options: {
   readonly owner: string | undefined
   /** Whether an empty body (a 204, say) is an empty page; otherwise it is a `DecodeError`. */
   readonly allowEmpty?: boolean | undefined
-}): Effect.Effect<Page, DecodeError> =>
-  Effect.gen(function*() {
-    const { body, key, url } = options
-    const what = `page of ${key}`
-    if (body === undefined) {
-      if (options.allowEmpty !== true) {
-        return yield* new DecodeError({ what, where: url, detail: "the body is empty, where a page was expected" })
-      }
-      return { resources: [], linked: {}, meta: {}, raw: body, url, next: undefined, failures: [] }
+}
+
+/**
+ * Decodes a response body into a page.
+ *
+ * @example
+ * ```ts
+ * import { Page } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const page = Page.decode({
+ *   body: { contents: [{ ref: "acme:my-film", title: "My film" }], meta: { perPage: 100 } },
+ *   key: "contents",
+ *   url: "https://metadata.example.com/data/contents?owner=acme",
+ *   location: "https://metadata.example.com",
+ *   owner: "acme"
+ * }).pipe(Effect.map((page) => [page.resources.length, page.next])) // [1, undefined]: the last page
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decode = (options: DecodeOptions): Effect.Effect<Page, DecodeError> => {
+  try {
+    return Effect.succeed(decodeSync(options))
+  } catch (error) {
+    if (error instanceof DecodeError) return Effect.fail(error)
+    throw error
+  }
+}
+
+const decodeSync = (options: DecodeOptions): Page => {
+  const { body, key, url } = options
+  const what = `page of ${key}`
+  if (body === undefined) {
+    if (options.allowEmpty !== true) {
+      return fail(what, url, "the body is empty, where a page was expected")
     }
-    if (!Predicate.isRecord(body) || Array.isArray(body)) {
-      return yield* new DecodeError({ what, where: url, detail: "the body is not a JSON object" })
-    }
-    const rawMeta = body.meta
-    if (rawMeta !== undefined && rawMeta !== null && (!Predicate.isRecord(rawMeta) || Array.isArray(rawMeta))) {
-      return yield* new DecodeError({ what, where: `${url} meta`, detail: "is not an object" })
-    }
-    const list = body[key]
-    if (list === undefined && !Predicate.isRecord(rawMeta)) {
-      const keys = Object.keys(body).slice(0, 5).join(", ") || "none"
-      return yield* new DecodeError({ what, where: url, detail: `no "${key}" list and no meta (keys: ${keys})` })
-    }
-    if (list !== undefined && !Array.isArray(list)) {
-      return yield* new DecodeError({ what, where: `${url} ${key}`, detail: "is not an array" })
-    }
-    const notObject = (list ?? []).findIndex((item: unknown) => !Predicate.isRecord(item) || Array.isArray(item))
-    if (notObject >= 0) {
-      return yield* new DecodeError({ what, where: `${url} ${key}[${notObject}]`, detail: "is not a JSON object" })
-    }
-    const m = (rawMeta ?? {}) as Record<string, unknown>
-    const where = url
-    const meta: Meta = {
-      page: yield* optionalNumber(m, "page", where),
-      perPage: yield* optionalNumber(m, "perPage", where),
-      totalCount: yield* optionalNumber(m, "totalCount", where),
-      first: yield* optionalString(m, "first", where),
-      prev: yield* optionalString(m, "prev", where),
-      next: yield* optionalString(m, "next", where),
-      last: yield* optionalString(m, "last", where),
-      continue: yield* optionalString(m, "continue", where),
-      linked: yield* recordOfArrays(m.linked, "page meta", `${where} meta.linked`)
-    }
-    const linked = yield* recordOfArrays(body.linked, what, `${url} linked`)
-    const link = meta.next ?? meta.continue
-    let next: string | undefined
-    if (link !== undefined) {
-      const resolved = resolveLink(options.location, link, options.owner)
-      if ("error" in resolved) return yield* new DecodeError({ what, where: `${url} meta`, detail: resolved.error })
-      next = resolved.url
-    }
-    const failures = Object.entries(meta.linked ?? {}).flatMap(([name, entries]) => linkedFailures(name, entries))
-    return { resources: (list ?? []) as ReadonlyArray<Resource>, linked, meta, raw: body, url, next, failures }
-  })
+    return { resources: [], linked: {}, meta: {}, raw: body, url, next: undefined, failures: [] }
+  }
+  if (!Predicate.isRecord(body) || Array.isArray(body)) {
+    return fail(what, url, "the body is not a JSON object")
+  }
+  const rawMeta = body.meta
+  if (rawMeta !== undefined && rawMeta !== null && (!Predicate.isRecord(rawMeta) || Array.isArray(rawMeta))) {
+    return fail(what, `${url} meta`, "is not an object")
+  }
+  const list = body[key]
+  if (list === undefined && !Predicate.isRecord(rawMeta)) {
+    const keys = Object.keys(body).slice(0, 5).join(", ") || "none"
+    return fail(what, url, `no "${key}" list and no meta (keys: ${keys})`)
+  }
+  if (list !== undefined && !Array.isArray(list)) {
+    return fail(what, `${url} ${key}`, "is not an array")
+  }
+  const notObject = (list ?? []).findIndex((item: unknown) => !Predicate.isRecord(item) || Array.isArray(item))
+  if (notObject >= 0) {
+    return fail(what, `${url} ${key}[${notObject}]`, "is not a JSON object")
+  }
+  const m = (rawMeta ?? {}) as Record<string, unknown>
+  const where = url
+  const meta: Meta = {
+    page: optionalNumber(m, "page", where),
+    perPage: optionalNumber(m, "perPage", where),
+    totalCount: optionalNumber(m, "totalCount", where),
+    first: optionalString(m, "first", where),
+    prev: optionalString(m, "prev", where),
+    next: optionalString(m, "next", where),
+    last: optionalString(m, "last", where),
+    continue: optionalString(m, "continue", where),
+    linked: recordOfArrays(m.linked, "page meta", `${where} meta.linked`)
+  }
+  const linked = recordOfArrays(body.linked, what, `${url} linked`)
+  const link = meta.next ?? meta.continue
+  let next: string | undefined
+  if (link !== undefined) {
+    const resolved = resolveLink(options.location, link, options.owner)
+    if ("error" in resolved) return fail(what, `${url} meta`, resolved.error)
+    next = resolved.url
+  }
+  const failures = Object.entries(meta.linked ?? {}).flatMap(([name, entries]) => linkedFailures(name, entries))
+  return { resources: (list ?? []) as ReadonlyArray<Resource>, linked, meta, raw: body, url, next, failures }
+}

@@ -6,11 +6,24 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, ParseResult, Ref, Schema } from "effect"
+import * as Tracing from "./internal/tracing.js"
 import { DecodeError, type InvalidConfig, type SequoiaError, ServiceNotFound } from "./SequoiaError.js"
 import { Transport } from "./Transport.js"
 
 /**
  * One registered service.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "@sequoia-sdk/client"
+ * import { Schema } from "effect"
+ *
+ * const entry = Schema.decodeUnknownSync(Registry.ServiceEntry)({
+ *   name: "metadata",
+ *   location: "https://metadata.example.com",
+ *   owner: "acme"
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -25,6 +38,17 @@ export class ServiceEntry extends Schema.Class<ServiceEntry>("@sequoia-sdk/clien
 const RegistryResponse = Schema.Struct({ services: Schema.Array(ServiceEntry) })
 
 /**
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const names = Sequoia.registry.pipe(
+ *   Effect.flatMap((registry) => registry.services),
+ *   Effect.map((services) => [...services.keys()])
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -42,6 +66,14 @@ export interface Service {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Registry } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const metadataLocation = Effect.flatMap(Registry.Registry, (registry) => registry.location("metadata"))
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -49,6 +81,13 @@ export class Registry extends Context.Tag("@sequoia-sdk/client/Registry")<Regist
 
 /**
  * The tenant at the end of a registry URL such as `https://registry.example/services/acme`.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "@sequoia-sdk/client"
+ *
+ * const owner = Registry.ownerOf("https://registry.example.com/services/acme") // "acme"
+ * ```
  *
  * @since 0.1.0
  * @category utils
@@ -110,6 +149,16 @@ const decode = (url: string, body: unknown): Effect.Effect<ReadonlyMap<string, S
 /**
  * Loads the registry from `registryUrl` and keeps it.
  *
+ * @example
+ * ```ts
+ * import { Registry } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const services = Registry.make("https://registry.example.com/services/acme").pipe(
+ *   Effect.flatMap((registry) => registry.services)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -118,7 +167,7 @@ export const make = (registryUrl: string): Effect.Effect<Service, SequoiaError, 
     const transport = yield* Transport
     const load = transport.request({ method: "GET", url: registryUrl, what: "registry response" }).pipe(
       Effect.flatMap((response) => decode(registryUrl, response.body)),
-      Effect.withSpan("Sequoia.registry", { attributes: { "sequoia.registry": registryUrl } })
+      Tracing.withSpan("Sequoia.registry", { "sequoia.registry": registryUrl })
     )
     const ref = yield* Ref.make(yield* load)
     const refresh = Effect.tap(load, (services) => Ref.set(ref, services))
@@ -137,6 +186,16 @@ export const make = (registryUrl: string): Effect.Effect<Service, SequoiaError, 
   })
 
 /**
+ * @example
+ * ```ts
+ * import { Registry, Transport } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * const registry = Registry.layer("https://registry.example.com/services/acme").pipe(
+ *   Layer.provide(Transport.layer())
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -10,6 +10,14 @@ import { Duration, Schedule } from "effect"
 /**
  * The python SDK's `backoff_strategy` keys (in camelCase). Times are in seconds, as in python.
  *
+ * @example
+ * ```ts
+ * import type { RetryPolicy } from "@sequoia-sdk/client"
+ *
+ * // python: backoff_strategy={"wait_gen": backoff.expo, "max_tries": 5, "retry_http_status_codes": [502]}
+ * const policy: RetryPolicy.RetryPolicy = { waitGen: "expo", factor: 0.5, maxValue: 10, maxTries: 5, retryHttpStatusCodes: [502] }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +52,13 @@ export interface RetryPolicy {
 /**
  * Constant, no wait, 10 attempts, 120 s.
  *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@sequoia-sdk/client"
+ *
+ * const patient: RetryPolicy.RetryPolicy = { ...RetryPolicy.defaultPolicy, maxTime: 600 }
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -52,6 +67,13 @@ export const defaultPolicy: RetryPolicy = { waitGen: "constant", interval: 0, ma
 /**
  * No retries at all.
  *
+ * @example
+ * ```ts
+ * import { Criteria, RetryPolicy, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const once = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty, { retry: RetryPolicy.none }).first
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -59,6 +81,14 @@ export const none: RetryPolicy = { maxTries: 1 }
 
 /**
  * The policy with every default filled in and its codes normalised.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@sequoia-sdk/client"
+ *
+ * const resolved: RetryPolicy.Resolved = RetryPolicy.resolve({ maxTries: 3, retryHttpStatusCodes: "502" })
+ * console.log(resolved.maxTries, resolved.maxTimeMillis, resolved.statusCodes.has(502)) // 3 120000 true
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -80,6 +110,14 @@ const seconds = (n: number) =>
 
 /**
  * Fills in the defaults. Invalid numbers are reported by `validate`.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@sequoia-sdk/client"
+ *
+ * const defaults = RetryPolicy.resolve(undefined)
+ * console.log(defaults.maxTries, defaults.retryWrites) // 10 false
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -103,6 +141,14 @@ export const resolve = (policy: RetryPolicy | undefined): Resolved => {
 
 /**
  * Checks the numbers of a policy; returns a description of the first problem, if any.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@sequoia-sdk/client"
+ *
+ * const problem = RetryPolicy.validate({ maxTries: 0 }) // a sentence saying what is wrong
+ * const fine = RetryPolicy.validate({ waitGen: "fibo", maxTries: 4 }) // undefined
+ * ```
  *
  * @since 0.1.0
  * @category validation
@@ -138,6 +184,16 @@ export const validate = (policy: RetryPolicy): string | undefined => {
 /**
  * The waits between attempts as a `Schedule` (its delays are the waits; the attempt count and the time
  * budget are enforced by the request loop, not here).
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@sequoia-sdk/client"
+ * import { Effect, Schedule } from "effect"
+ *
+ * // the same waits around any effect of your own (at most 4 retries here)
+ * const waits = RetryPolicy.schedule({ waitGen: "expo", factor: 0.1, jitter: false })
+ * const flaky = Effect.retry(Effect.fail("not yet"), waits.pipe(Schedule.intersect(Schedule.recurs(4))))
+ * ```
  *
  * @since 0.1.0
  * @category conversions

@@ -23,6 +23,7 @@ import * as Business from "./Business.js"
 import * as Descriptor from "./Descriptor.js"
 import * as Endpoint from "./Endpoint.js"
 import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
+import * as Tracing from "./internal/tracing.js"
 import { encodeValue, hasDotSegment, isWellFormed, queryString } from "./internal/url.js"
 import type * as Linked from "./Linked.js"
 import type * as Page from "./Page.js"
@@ -35,18 +36,44 @@ import * as Transport from "./Transport.js"
 /**
  * The configured client that every endpoint operation requires.
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const owner = Effect.map(Sequoia.Sequoia, (client) => client.registry.owner)
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
 export const Sequoia = SequoiaTag
 
 /**
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import type { Effect } from "effect"
+ *
+ * // an operation that needs a configured client
+ * const read: Effect.Effect<unknown, unknown, Sequoia.Sequoia> = Sequoia.endpoint("metadata", "contents")
+ *   .read("acme", "acme:my-film")
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
 export type Sequoia = SequoiaTag
 
 /**
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const registryUrl = Effect.map(Sequoia.Sequoia, (client: Sequoia.Service) => client.registry.url)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -55,12 +82,38 @@ export type Service = ClientService
 /**
  * Everything `layer` provides.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import type { HttpClient } from "@effect/platform"
+ * import type { Layer } from "effect"
+ *
+ * const client: Layer.Layer<Sequoia.Services, unknown, HttpClient.HttpClient> = Sequoia.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.noAuth()
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Services = SequoiaTag | Registry.Registry | Auth.Auth | Transport.Transport
 
 /**
+ * @example
+ * ```ts
+ * import { Auth, type Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Sequoia.SequoiaOptions = {
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" }),
+ *   requestTimeout: "30 seconds",
+ *   retry: { waitGen: "expo", maxTries: 5 },
+ *   userId: "jane",
+ *   applicationId: "importer"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -110,6 +163,19 @@ const checkRegistryUrl = (url: string): Effect.Effect<string, InvalidConfig> => 
  * The client as a Layer over any `HttpClient`. Building it loads the registry (so a wrong URL fails here);
  * tokens are fetched on the first request that needs one.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Layer } from "effect"
+ *
+ * const client = Sequoia.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })
+ * }).pipe(Layer.provide(Sequoia.fetchHttpClient))
+ *
+ * const read = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(Effect.provide(client))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -130,8 +196,13 @@ export const layer = (options: SequoiaOptions): Layer.Layer<Services, SequoiaErr
         transport,
         registry,
         auth,
-        send: ({ anonymous, ...spec }) =>
-          transport.request(anonymous === true ? spec : { ...spec, credentials: auth.credentials })
+        // The transport ignores `anonymous`: one copy of the spec at most, none for anonymous calls.
+        send: (spec) =>
+          transport.request(
+            spec.anonymous === true || auth.credentials === undefined
+              ? spec
+              : { ...spec, credentials: auth.credentials }
+          )
       })
     })
   )
@@ -142,6 +213,15 @@ export const layer = (options: SequoiaOptions): Layer.Layer<Services, SequoiaErr
  * The client as a Layer, its options read through `Config` (see `SequoiaConfig` for the variables). With
  * `SEQUOIA_AUTH_TYPE=mutual` the `HttpClient` you provide must present the client certificate; the Node
  * package's `layerConfig` builds that one from the same variables.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * // SEQUOIA_REGISTRY_URL, SEQUOIA_CLIENT_ID, … from the ConfigProvider; options given here win
+ * const client = Sequoia.layerConfig({ requestTimeout: "1 minute" }).pipe(Layer.provide(Sequoia.fetchHttpClient))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -154,6 +234,16 @@ export const layerConfig = (
 /**
  * An endpoint for `<service>/data/<resource>`; a value, no I/O.
  *
+ * @example
+ * ```ts
+ * import { Criteria, Sequoia } from "@sequoia-sdk/client"
+ * import { Stream } from "effect"
+ *
+ * const contents = Sequoia.endpoint("metadata", "contents")
+ * const movies = contents.browse("acme", Criteria.empty.pipe(Criteria.equalTo("type", "movie"))).resources
+ * const titles = movies.pipe(Stream.map((movie) => movie.title), Stream.runCollect)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -164,6 +254,15 @@ export const endpoint: typeof Endpoint.make = Endpoint.make
  * `Sequoia.business("gateway", "/f/{owner}/{name}")`, `Sequoia.business("validation", "/$service/$owner/$ref$params")`.
  * A value, no I/O.
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const feeds = Sequoia.business("gateway", "/f/{owner}/{name}")
+ * const latest = feeds.browse({ owner: "acme", path: { name: "latest" } }).pipe(Effect.map((result) => result.body))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -171,6 +270,16 @@ export const business: (service: string, pathTemplate: string) => Business.Busin
 
 /**
  * The descriptor of a service (`<location>/descriptor/raw`), fetched once per service and client.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const resourceNames = Sequoia.descriptor("metadata").pipe(
+ *   Effect.map((descriptor) => Object.keys(descriptor.resourcefuls))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -180,6 +289,18 @@ export const descriptor: (service: string) => Effect.Effect<Descriptor.Descripto
 
 /**
  * Options of the low-level {@link request}.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ *
+ * const options: Sequoia.RequestOptions = {
+ *   query: { owner: "acme", perPage: "10" },
+ *   headers: { "x-trace": "on" },
+ *   retry: { maxTries: 3 }
+ * }
+ * const contents = Sequoia.request("GET", "metadata", "/data/contents", options)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -202,6 +323,15 @@ export interface RequestOptions {
  * location (`/data/contents`, `/descriptor/raw`, a business route). It goes through the same loop as every
  * other call (credentials, 401 replay, retries, timeout, redirects, correlation id, error mapping). The
  * answer holds the parsed JSON body (`undefined` when empty).
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const raw = Sequoia.request("GET", "metadata", "/descriptor/raw").pipe(Effect.map((response) => response.body))
+ * const validate = Sequoia.request("POST", "validation", "/acme/rules", { body: { title: "x" }, idempotent: false })
+ * ```
  *
  * @since 0.1.0
  * @category requests
@@ -231,6 +361,8 @@ export const request = (
     }
     const encoded = queryString(query.map(([k, v]) => [encodeValue(k), encodeValue(v)] as const))
     const url = location + (path.startsWith("/") ? path : `/${path}`) + (encoded === "" ? "" : `?${encoded}`)
+    const correlationId = yield* client.transport.newOperationId
+    yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
     return yield* client.send({
       method,
       url,
@@ -238,13 +370,23 @@ export const request = (
       retry: options.retry,
       anonymous: options.anonymous,
       idempotent: options.idempotent,
-      correlationId: yield* client.transport.newOperationId,
+      correlationId,
       ...(options.body === undefined ? {} : { body: { _tag: "Json" as const, value: options.body } })
     })
-  }).pipe(Effect.withSpan("Sequoia.request", { attributes: { "sequoia.service": service, "http.method": method } }))
+  }).pipe(
+    Tracing.withSpan("Sequoia.request", { "sequoia.service": service, "http.method": method })
+  )
 
 /**
  * The client's registry: its services and `refresh`.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const reloaded = Sequoia.registry.pipe(Effect.flatMap((registry) => registry.refresh))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -253,6 +395,21 @@ export const registry: Effect.Effect<Registry.Service, never, Sequoia> = Effect.
 
 /**
  * A browse as async iterables, for plain TypeScript.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Criteria, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const sequoia = Sequoia.runtime({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() })
+ * const contents = Sequoia.endpoint("metadata", "contents")
+ *
+ * export const countMovies = async (): Promise<number> => {
+ *   const movies: Sequoia.AsyncBrowse = sequoia.browse(contents, "acme", Criteria.where("type").equalTo("movie"))
+ *   let count = 0
+ *   for await (const _movie of movies.resources) count++
+ *   return count
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -276,6 +433,22 @@ export interface AsyncBrowse<A = Page.Resource> {
  * A ready client for code that does not use Effect: Promises that reject with the SDK's tagged errors, and
  * async iterables for browses. Call `dispose()` when done; it closes the connections.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const sequoia: Sequoia.SequoiaRuntime = Sequoia.runtime({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.byoToken({ token: "a-token" })
+ * })
+ *
+ * export const readOne = async (ref: string) => {
+ *   const page = await sequoia.runPromise(Sequoia.endpoint("metadata", "contents").read("acme", ref))
+ *   return page.resources[0]
+ * }
+ * export const shutdown = () => sequoia.dispose()
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -295,6 +468,16 @@ export interface SequoiaRuntime {
 /**
  * The platform's fetch client, told to hand redirects to the SDK (which keeps credentials on their origin).
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * // a browser or an edge runtime: the platform's fetch
+ * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() })
+ *   .pipe(Layer.provide(Sequoia.fetchHttpClient))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -307,6 +490,18 @@ const unwrapFailure = (error: unknown): unknown =>
 
 /**
  * A ready client. The HTTP client defaults to the platform's `fetch` one; the Node package passes undici.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const sequoia = Sequoia.runtime({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })
+ * })
+ *
+ * export const firstPage = () => sequoia.browse(Sequoia.endpoint("metadata", "contents"), "acme").first()
+ * ```
  *
  * @since 0.1.0
  * @category runtime
@@ -363,6 +558,15 @@ export const runtime = (
 
 /**
  * Wraps a secret read from somewhere else (for `Auth.clientGrant`), for symmetry with `Redacted.make`.
+ *
+ * @example
+ * ```ts
+ * import { Auth, type Sequoia } from "@sequoia-sdk/client"
+ * import { Redacted } from "effect"
+ *
+ * const secrets: ReadonlyArray<Sequoia.Secret> = ["plain-secret", Redacted.make("redacted-secret")]
+ * const auth = Auth.clientGrant({ clientId: "my-client", clientSecret: secrets[1] ?? "" })
+ * ```
  *
  * @since 0.1.0
  * @category utils

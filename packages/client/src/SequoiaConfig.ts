@@ -23,6 +23,18 @@ import { InvalidConfig } from "./SequoiaError.js"
 /**
  * The mutual TLS settings, as given (paths or PEM text); the Node package turns them into an `HttpClient`.
  *
+ * @example
+ * ```ts
+ * import { SequoiaConfig } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * // SEQUOIA_AUTH_TYPE=mutual with SEQUOIA_CLIENT_CERT, SEQUOIA_CLIENT_KEY and SEQUOIA_SERVER_CERT
+ * const certificate = SequoiaConfig.read.pipe(
+ *   Effect.map(({ mutualTls }): SequoiaConfig.MutualTlsSettings | undefined => mutualTls),
+ *   Effect.map((settings) => settings?.clientCert)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -33,6 +45,19 @@ export interface MutualTlsSettings {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { SequoiaConfig } from "@sequoia-sdk/client"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const configured: Effect.Effect<SequoiaConfig.ConfiguredOptions, unknown> = SequoiaConfig.read.pipe(
+ *   Effect.withConfigProvider(ConfigProvider.fromJson({
+ *     SEQUOIA_REGISTRY_URL: "https://registry.example.com/services/acme",
+ *     SEQUOIA_AUTH_TYPE: "no_auth"
+ *   }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,6 +82,23 @@ const missing = (setting: string, why: string) => new InvalidConfig({ setting, d
 
 /**
  * Reads the options from the current `ConfigProvider`.
+ *
+ * @example
+ * ```ts
+ * import { SequoiaConfig } from "@sequoia-sdk/client"
+ * import { ConfigProvider, Effect } from "effect"
+ *
+ * const registryUrl = SequoiaConfig.read.pipe(
+ *   Effect.map(({ options }) => options.registryUrl),
+ *   Effect.withConfigProvider(ConfigProvider.fromMap(
+ *     new Map([
+ *       ["SEQUOIA_REGISTRY_URL", "https://registry.example.com/services/acme"],
+ *       ["SEQUOIA_CLIENT_ID", "my-client"],
+ *       ["SEQUOIA_CLIENT_SECRET", "my-secret"]
+ *     ])
+ *   ))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -11,12 +11,31 @@
 import { Data, Predicate } from "effect"
 
 /**
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const error = new SequoiaError.InvalidConfig({ setting: "registryUrl", detail: "is required" })
+ * console.log(SequoiaError.TypeId in error) // true
+ * ```
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@sequoia-sdk/client/SequoiaError")
 
 /**
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const id: SequoiaError.TypeId = SequoiaError.TypeId
+ * const branded: { readonly [SequoiaError.TypeId]: SequoiaError.TypeId } = new SequoiaError.TooManyResources({
+ *   url: "https://metadata.example.com/data/contents",
+ *   max: 10
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -24,6 +43,13 @@ export type TypeId = typeof TypeId
 
 /**
  * The kind of HTTP failure, derived from the status code.
+ *
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const retryLater = (reason: SequoiaError.HttpErrorReason): boolean => reason === "RateLimited" || reason === "ServerError"
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -41,6 +67,13 @@ export type HttpErrorReason =
 
 /**
  * Maps a status code onto its {@link HttpErrorReason}.
+ *
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * console.log(SequoiaError.reasonForStatus(404), SequoiaError.reasonForStatus(503)) // NotFound ServerError
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -96,6 +129,17 @@ export const serverMessage = (body: unknown): string | undefined => {
 /**
  * The service answered with a status that is not a success.
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const maybe = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(
+ *   Effect.map((page) => page.resources[0]),
+ *   Effect.catchTag("HttpError", (error) => error.reason === "NotFound" ? Effect.succeed(undefined) : Effect.fail(error))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -132,6 +176,17 @@ export class HttpError extends Data.TaggedError("HttpError")<{
 /**
  * The identity service refused to issue a token, or a token could not be obtained.
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const services = Sequoia.registry.pipe(
+ *   Effect.flatMap((registry) => registry.refresh),
+ *   Effect.tapErrorTag("AuthorisationError", (error) => Effect.logError(`check the credentials: ${error.message}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -164,6 +219,17 @@ export class AuthorisationError extends Data.TaggedError("AuthorisationError")<{
 
 /**
  * The connection failed before a response arrived.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const read = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(
+ *   Effect.catchTag("ConnectionError", (error) =>
+ *     error.reason === "Tls" ? Effect.dieMessage(`fix the certificates: ${error.message}`) : Effect.fail(error))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -201,6 +267,21 @@ export class ConnectionError extends Data.TaggedError("ConnectionError")<{
 /**
  * One attempt took longer than the request timeout (sending, waiting and reading the body).
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const client = Sequoia.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.noAuth(),
+ *   requestTimeout: "5 seconds" // each attempt longer than this is a RequestTimeout
+ * })
+ * const read = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(
+ *   Effect.catchTag("RequestTimeout", (error) => Effect.logWarning(error.message))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -225,6 +306,17 @@ export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
 /**
  * A redirect chain was longer than the hop limit, or came back to an address already visited.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ *
+ * const client = Sequoia.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.noAuth(),
+ *   maxRedirects: 3 // a fourth hop fails with TooManyRedirects
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -247,6 +339,19 @@ export class TooManyRedirects extends Data.TaggedError("TooManyRedirects")<{
 
 /**
  * A response could not be understood: not JSON, or not the shape the operation needs.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Schema } from "effect"
+ *
+ * const Content = Schema.Struct({ ref: Schema.String, title: Schema.String })
+ * const contents = Sequoia.endpoint("metadata", "contents", { schema: Content })
+ * const titles = contents.read("acme", "acme:my-film").pipe(
+ *   Effect.map((page) => page.resources.map((content) => content.title)),
+ *   Effect.catchTag("DecodeError", (error) => Effect.fail(`unexpected body at ${error.where}: ${error.detail}`))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -273,6 +378,17 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
 /**
  * The registry lists no service of that name (even after reloading it).
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const location = Sequoia.registry.pipe(
+ *   Effect.flatMap((registry) => registry.location("workflow")),
+ *   Effect.catchTag("ServiceNotFound", (error) => Effect.succeed(`not one of ${error.known.join(", ")}`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -294,6 +410,14 @@ export class ServiceNotFound extends Data.TaggedError("ServiceNotFound")<{
 
 /**
  * A setting is missing, malformed or contradicts another one. Reported before any request is sent.
+ *
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const error = new SequoiaError.InvalidConfig({ setting: "SEQUOIA_CLIENT_SECRET", detail: "is required with a client id" })
+ * console.log(error.message)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -319,6 +443,16 @@ export class InvalidConfig extends Data.TaggedError("InvalidConfig")<{
  * Bad input to an operation, refused before anything is sent: an unsafe field name, an empty value, a ref
  * that cannot be put in a path.
  *
+ * @example
+ * ```ts
+ * import { Criteria, Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * // refused before anything is sent: an empty value
+ * const refused = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.where("type").equalTo("")).first
+ *   .pipe(Effect.catchTag("InvalidRequest", (error) => Effect.fail(`${error.argument}: ${error.detail}`)))
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -341,6 +475,17 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
 
 /**
  * An update named a ref, owner or name that the resource body contradicts.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contents = Sequoia.endpoint("metadata", "contents")
+ * const renamed = contents.update("acme", "acme:my-film", { ref: "acme:other", owner: "acme", name: "other" }).pipe(
+ *   Effect.catchTag("ReferencesMismatch", (error) => Effect.fail(`${error.field}: ${error.expected} ≠ ${error.actual}`))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -367,6 +512,19 @@ export class ReferencesMismatch extends Data.TaggedError("ReferencesMismatch")<{
 /**
  * An update's `If-Match` version is not the stored version (HTTP 412).
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contents = Sequoia.endpoint("metadata", "contents")
+ * const film = { ref: "acme:my-film", owner: "acme", name: "my-film", title: "My film", version: "3" }
+ * const saved = contents.update("acme", "acme:my-film", film).pipe(
+ *   // someone else stored a newer version: read it again before updating
+ *   Effect.catchTag("NotMatchingVersion", () => contents.read("acme", "acme:my-film"))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -388,6 +546,17 @@ export class NotMatchingVersion extends Data.TaggedError("NotMatchingVersion")<{
 
 /**
  * A browse was sent a link it had already followed; the stream ends instead of looping.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * const all = Sequoia.endpoint("metadata", "contents").browse("acme").resources.pipe(
+ *   Stream.runCollect,
+ *   Effect.catchTag("PaginationLoop", (error) => Effect.fail(`the service linked back after ${error.pages} pages`))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -411,6 +580,17 @@ export class PaginationLoop extends Data.TaggedError("PaginationLoop")<{
 /**
  * A browse reached its page cap before the last page.
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * const capped = Sequoia.endpoint("metadata", "contents").browse("acme", undefined, { maxPages: 20 }).resources.pipe(
+ *   Stream.runCount,
+ *   Effect.catchTag("PageLimitReached", (error) => Effect.fail(`more than ${error.limit} pages`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -432,6 +612,19 @@ export class PageLimitReached extends Data.TaggedError("PageLimitReached")<{
 
 /**
  * The service could not resolve part of an inclusion (an entry of `meta.linked.<name>` with an error status).
+ *
+ * @example
+ * ```ts
+ * import { Criteria, Sequoia } from "@sequoia-sdk/client"
+ * import { Stream } from "effect"
+ *
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ * const problems = browse.pages.pipe(
+ *   Stream.flatMap((page) => Stream.fromIterable(page.failures)),
+ *   Stream.map((failure) => `${failure.name}: ${failure.status} for ${failure.request}`),
+ *   Stream.runCollect
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -458,6 +651,14 @@ export class LinkedFailure extends Data.TaggedError("LinkedFailure")<{
 /**
  * A chunk of a store that was stored.
  *
+ * @example
+ * ```ts
+ * import type { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const describe = (chunk: SequoiaError.StoredChunk): string =>
+ *   `chunk ${chunk.index} (resources ${chunk.from}–${chunk.to}): ${chunk.refs.join(", ")}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -473,6 +674,14 @@ export interface StoredChunk {
 /**
  * A chunk of a store that failed.
  *
+ * @example
+ * ```ts
+ * import type { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const describe = (chunk: SequoiaError.FailedChunk): string =>
+ *   `chunk ${chunk.index} (resources ${chunk.from}–${chunk.to}) failed: ${chunk.error.message}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -486,6 +695,19 @@ export interface FailedChunk {
 /**
  * A store of several chunks where some failed: which chunks were stored and which failed (and why). Chunks
  * are independent: a stored chunk stays stored.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contents = Sequoia.endpoint("metadata", "contents")
+ * const items = Array.from({ length: 250 }, (_, i) => ({ name: `item-${i}`, type: "movie" }))
+ * const stored = contents.store("acme", items).pipe(
+ *   Effect.catchTag("StoreIncomplete", (error) =>
+ *     Effect.succeed({ stored: error.stored.flatMap((chunk) => chunk.refs), failed: error.failed.length }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -513,6 +735,16 @@ export class StoreIncomplete extends Data.TaggedError("StoreIncomplete")<{
 /**
  * `collect({ max })` found more than `max` resources: it fails rather than return a truncated list.
  *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const everything = Sequoia.endpoint("metadata", "contents").browse("acme").collect({ max: 1_000 }).pipe(
+ *   Effect.catchTag("TooManyResources", (error) => Effect.fail(`more than ${error.max}: use the stream instead`))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -537,6 +769,14 @@ export class TooManyResources extends Data.TaggedError("TooManyResources")<{
 /**
  * The union of every error the SDK reports.
  *
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * const describe = (error: SequoiaError.SequoiaError): string =>
+ *   error._tag === "HttpError" ? `${error.status} ${error.url}` : `${error._tag}: ${error.message}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -559,6 +799,14 @@ export type SequoiaError =
   | TooManyResources
 
 /**
+ * @example
+ * ```ts
+ * import { SequoiaError } from "@sequoia-sdk/client"
+ *
+ * export const explain = (error: unknown): string =>
+ *   SequoiaError.isSequoiaError(error) ? `${error._tag}: ${error.message}` : String(error)
+ * ```
+ *
  * @since 0.1.0
  * @category refinements
  */

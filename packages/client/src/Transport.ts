@@ -9,9 +9,23 @@
  * @since 0.1.0
  */
 import { HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Layer, Metric, Option, Redacted, ScheduleDecision } from "effect"
+import {
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  FiberRef,
+  Layer,
+  Metric,
+  type MetricLabel,
+  Option,
+  Redacted,
+  ScheduleDecision
+} from "effect"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Correlation from "./Correlation.js"
+import { requestsKey } from "./internal/metricKeys.js"
+import * as Tracing from "./internal/tracing.js"
 import { redactUrl } from "./internal/url.js"
 import { makeUserAgent } from "./internal/userAgent.js"
 import * as Metrics from "./Metrics.js"
@@ -32,6 +46,18 @@ import {
  * A credential to put in the `Authorization` header, with the generation that issued it (so a 401 can
  * invalidate exactly the credential that failed).
  *
+ * @example
+ * ```ts
+ * import { Auth, type Transport } from "@sequoia-sdk/client"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const scheme = Effect.flatMap(Auth.Auth, (auth) => auth.credentials?.get ?? Effect.succeed(undefined)).pipe(
+ *   Effect.map((credential: Transport.Credential | undefined) =>
+ *     credential === undefined ? "none" : Redacted.value(credential.header).split(" ")[0]
+ *   )
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -42,6 +68,20 @@ export interface Credential {
 
 /**
  * Where a request gets its credential from.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // a fixed credential: a 401 is not answered with a new one
+ * const fixed: Transport.Credentials = {
+ *   get: Effect.succeed({ header: Redacted.make("Bearer a-token"), generation: 0 }),
+ *   invalidate: () => Effect.void,
+ *   renewable: false
+ * }
+ * const page = Transport.request({ method: "GET", url: "https://metadata.example.com/data/contents?owner=acme", credentials: fixed })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -55,12 +95,28 @@ export interface Credentials {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Sequoia, type Transport } from "@sequoia-sdk/client"
+ *
+ * const method: Transport.Method = "DELETE"
+ * const removed = Sequoia.request(method, "metadata", "/data/contents/acme:old-film", { query: { owner: "acme" } })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Method = "GET" | "POST" | "PUT" | "DELETE"
 
 /**
+ * @example
+ * ```ts
+ * import type { Transport } from "@sequoia-sdk/client"
+ *
+ * const json: Transport.Body = { _tag: "Json", value: { contents: [{ name: "my-film" }] } }
+ * const form: Transport.Body = { _tag: "Form", value: [["grant_type", "client_credentials"]] }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -70,6 +126,20 @@ export type Body =
 
 /**
  * One logical request: the loop may send it several times.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ *
+ * const spec: Transport.RequestSpec = {
+ *   method: "POST",
+ *   url: "https://metadata.example.com/data/contents?owner=acme",
+ *   body: { _tag: "Json", value: { contents: [{ name: "my-film", title: "My film" }] } },
+ *   idempotent: false,
+ *   what: "stored contents"
+ * }
+ * const stored = Transport.request(spec)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -98,6 +168,16 @@ export interface RequestSpec {
 /**
  * A successful response, with its body read and parsed.
  *
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const answer = Transport.request({ method: "GET", url: "https://registry.example.com/services/acme" }).pipe(
+ *   Effect.map((response: Transport.Response) => ({ status: response.status, id: response.correlationId }))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -112,6 +192,20 @@ export interface Response {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Sequoia, Transport } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * const options: Transport.TransportOptions = {
+ *   requestTimeout: "30 seconds",
+ *   maxRedirects: 5,
+ *   headers: { "x-tenant": "acme" },
+ *   correlationId: "nightly-import"
+ * }
+ * const transport = Transport.layer(options).pipe(Layer.provide(Sequoia.fetchHttpClient))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -134,6 +228,14 @@ export interface TransportOptions {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const operationId = Effect.flatMap(Transport.Transport, (transport: Transport.Service) => transport.newOperationId)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -145,10 +247,128 @@ export interface Service {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contentType = Effect.map(Transport.Transport, (transport) => transport.contentType)
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
 export class Transport extends Context.Tag("@sequoia-sdk/client/Transport")<Transport, Service>() {}
+
+/**
+ * One HTTP exchange, as the request loop hands it to a {@link Wire}.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@sequoia-sdk/client"
+ *
+ * const exchange: Transport.WireRequest = {
+ *   method: "GET",
+ *   url: "https://metadata.example.com/data/contents?owner=acme",
+ *   headers: { accept: "application/vnd.piksel+json" },
+ *   body: undefined
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export interface WireRequest {
+  readonly method: Method
+  /** Absolute, sent exactly as given. */
+  readonly url: string
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string | undefined
+}
+
+/**
+ * The answer to a {@link WireRequest}, its body read whole.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "@sequoia-sdk/client"
+ *
+ * const answer: Transport.WireResponse = { status: 200, headers: { "content-type": "application/json" }, text: "{}" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export interface WireResponse {
+  readonly status: number
+  /** Header names in lower case; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: string
+}
+
+/**
+ * A direct way to send one exchange, for a platform that has one cheaper than the `HttpClient` interface
+ * (the Node package provides one over undici's dispatcher). The transport uses it only while `client` is the
+ * very `HttpClient` in its context, so an `HttpClient` that the application wraps or replaces is never
+ * bypassed.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect, Layer } from "effect"
+ *
+ * // a wire over the global fetch, standing in for the HttpClient of the context
+ * const fetchWire = (client: HttpClient.HttpClient): Transport.WireService => ({
+ *   client,
+ *   send: (request, onResponse, onError) => {
+ *     const abort = new AbortController()
+ *     const init = { method: request.method, headers: request.headers, body: request.body ?? null }
+ *     fetch(request.url, { ...init, redirect: "manual", signal: abort.signal })
+ *       .then(async (answer) => {
+ *         const headers: Record<string, string> = {}
+ *         answer.headers.forEach((value, name) => (headers[name] = value))
+ *         return { status: answer.status, headers, text: await answer.text() }
+ *       })
+ *       .then((response) => abort.signal.aborted || onResponse(response), (cause) => abort.signal.aborted || onError(cause))
+ *     return () => abort.abort()
+ *   }
+ * })
+ * const wire = Layer.effect(Transport.Wire, Effect.map(HttpClient.HttpClient, fetchWire))
+ * ```
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export interface WireService {
+  /** The `HttpClient` this wire stands in for. */
+  readonly client: HttpClient.HttpClient
+  /**
+   * Sends the request and reads the whole body, then calls exactly one of the two callbacks, at most once.
+   * `onError` gets the platform's own error (the transport keeps only its code and a cleaned message). The
+   * function returned aborts the exchange; after it neither callback is called.
+   */
+  readonly send: (
+    request: WireRequest,
+    onResponse: (response: WireResponse) => void,
+    onError: (cause: unknown) => void
+  ) => () => void
+}
+
+/**
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect, Option } from "effect"
+ *
+ * const usesWire = Effect.serviceOption(Transport.Wire).pipe(Effect.map(Option.isSome))
+ * ```
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export class Wire extends Context.Tag("@sequoia-sdk/client/Wire")<Wire, WireService>() {}
 
 /** How many times one request answers a 401 with a new credential. */
 const maxReplays = 3
@@ -195,15 +415,21 @@ const classify = (code: string, message: string): ConnectionError["reason"] => {
 }
 
 /**
- * Turns a platform error into a {@link ConnectionError}, keeping only a code and a message: the platform
- * error holds the request, and so the `Authorization` header.
+ * Turns what a send failed with into a {@link ConnectionError}, keeping only a code and a cleaned message: the
+ * platform's error holds the request, and so the `Authorization` header.
  */
-const fromPlatform = (method: Method, url: string, error: HttpClientError.HttpClientError): ConnectionError => {
-  const { code, message } = codeOf(error.cause)
-  if (error._tag === "RequestError" && error.reason === "InvalidUrl") {
+const connectionError = (
+  method: Method,
+  url: string,
+  cause: unknown,
+  fallback: string,
+  afterResponse: boolean
+): ConnectionError => {
+  const { code, message } = codeOf(cause)
+  if (code === "ERR_INVALID_URL") {
     return new ConnectionError({ reason: "Other", method, url, detail: "invalid URL", sent: false })
   }
-  const reason = error._tag === "ResponseError" ? "Reset" : classify(code, message)
+  const reason = afterResponse ? "Reset" : classify(code, message)
   // Quoted text in a platform message can be a header value (a token): it never goes into the error.
   const cleaned = message.replace(/https?:\/\/[^\s]*/g, "<url>").replace(/"[^"]*"/g, "\"…\"").replace(/'[^']*'/g, "'…'")
   const detail = [code, cleaned].filter((s) => s !== "").join(": ")
@@ -211,9 +437,22 @@ const fromPlatform = (method: Method, url: string, error: HttpClientError.HttpCl
     reason,
     method,
     url,
-    detail: detail === "" ? error.reason : detail,
+    detail: detail === "" ? fallback : detail,
     sent: reason === "Reset" || reason === "Other"
   })
+}
+
+const fromPlatform = (method: Method, url: string, error: HttpClientError.HttpClientError): ConnectionError =>
+  error._tag === "RequestError" && error.reason === "InvalidUrl"
+    ? new ConnectionError({ reason: "Other", method, url, detail: "invalid URL", sent: false })
+    : connectionError(method, url, error.cause, error.reason, error._tag === "ResponseError")
+
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
 }
 
 /** Whether a header can be sent as it is: a token name, a value without control characters, Latin-1 only. */
@@ -264,30 +503,30 @@ const retryable = (error: SequoiaError, idempotent: boolean, policy: RetryPolicy
   }
 }
 
-const encodeBody = (
-  spec: RequestSpec,
-  contentType: string
-): Effect.Effect<{ readonly text: string; readonly contentType: string } | undefined, InvalidRequest> => {
+interface EncodedBody {
+  readonly text: string
+  readonly contentType: string
+}
+
+const encodeBody = (spec: RequestSpec, contentType: string): EncodedBody | undefined | InvalidRequest => {
   const body = spec.body
-  if (body === undefined) return Effect.succeed(undefined)
+  if (body === undefined) return undefined
   if (body._tag === "Form") {
-    return Effect.succeed({
+    return {
       text: body.value.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&"),
       contentType: "application/x-www-form-urlencoded"
+    }
+  }
+  try {
+    const text = JSON.stringify(body.value)
+    if (text === undefined) throw new Error("the value has no JSON form")
+    return { text, contentType }
+  } catch (e) {
+    return new InvalidRequest({
+      argument: "body",
+      detail: `cannot be encoded as JSON: ${e instanceof Error ? e.message : String(e)}`
     })
   }
-  return Effect.try({
-    try: () => {
-      const text = JSON.stringify(body.value)
-      if (text === undefined) throw new Error("the value has no JSON form")
-      return { text, contentType }
-    },
-    catch: (e) =>
-      new InvalidRequest({
-        argument: "body",
-        detail: `cannot be encoded as JSON: ${e instanceof Error ? e.message : String(e)}`
-      })
-  })
 }
 
 /**
@@ -297,6 +536,14 @@ const encodeBody = (
  * sequential reads), mostly in the Effect runtime and the platform client's per-request span, trace headers and
  * forked timeout. A leaner path (one fiber per attempt, spans only when a tracer is installed) would close most
  * of that gap; until then the SDK misses the 1.15x target of its benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const contentType = Transport.make({ contentType: "application/json" }).pipe(Effect.map((transport) => transport.contentType))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -326,86 +573,177 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
         detail: "is not a valid header name or value (no control characters, Latin-1 only)"
       })
     }
-    const baseHeaders: Record<string, string> = { "user-agent": userAgent, accept: contentType }
-    const client = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.mapRequest(HttpClientRequest.setHeaders(baseHeaders))
-    )
+    // Names in lower case, so a caller's header replaces the SDK's of the same name whatever its case.
+    const sharedHeaders: Record<string, string> = { "user-agent": userAgent, accept: contentType }
+    for (const [name, value] of Object.entries(clientHeaders)) sharedHeaders[name.toLowerCase()] = value
+    const platform = yield* HttpClient.HttpClient
+    const wireOption = yield* Effect.serviceOption(Wire)
+    const wire = Option.isSome(wireOption) && wireOption.value.client === platform ? wireOption.value : undefined
+    // Past this a timer would fire at once: such a timeout means no timeout.
+    const timerMillis = timeoutMillis <= 2_147_483_647 ? timeoutMillis : undefined
 
     const counters = new Map<string, Metric.Metric.Counter<number>>()
     const requestCounter = (method: string, status: string) => {
       const key = `${method} ${status}`
       let counter = counters.get(key)
       if (counter === undefined) {
-        counter = Metric.tagged(Metric.tagged(Metrics.requests, "method", method), "status", status)
+        counter = Metric.fromMetricKey(requestsKey(method, status))
         counters.set(key, counter)
       }
       return counter
+    }
+    const record = (
+      labels: ReadonlyArray<MetricLabel.MetricLabel>,
+      method: Method,
+      status: number | undefined,
+      millis: number
+    ) => {
+      Metrics.latency.unsafeUpdate(millis, labels)
+      requestCounter(method, status === undefined ? "error" : String(status)).unsafeUpdate(1, labels)
+    }
+
+    /**
+     * One exchange through the wire, in a single step of the fiber: the deadline is a timer of its own and
+     * the metrics are updated when it settles. The deadline bounds real I/O, so it runs on a real timer and
+     * `TestClock` does not move it (the waits between attempts do go through `Clock`).
+     */
+    const viaWire = (
+      direct: WireService,
+      request: WireRequest
+    ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> =>
+      Effect.withFiberRuntime((fiber) => {
+        const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
+        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        return Effect.async<Attempt, ConnectionError | RequestTimeout>((resume) => {
+          const { method, url } = request
+          const started = clock.unsafeCurrentTimeMillis()
+          let settled = false
+          const settle = (
+            status: number | undefined,
+            outcome: Effect.Effect<Attempt, ConnectionError | RequestTimeout>
+          ) => {
+            if (settled) return
+            settled = true
+            if (timer !== undefined) clearTimeout(timer)
+            record(labels, method, status, clock.unsafeCurrentTimeMillis() - started)
+            resume(outcome)
+          }
+          const timer = timerMillis === undefined ? undefined : setTimeout(() => {
+            settle(undefined, Effect.fail(new RequestTimeout({ method, url: redactUrl(url), timeoutMillis })))
+            abort()
+          }, timerMillis)
+          const abort = direct.send(
+            request,
+            (response) =>
+              settle(
+                response.status,
+                Effect.succeed({ status: response.status, url, headers: response.headers, text: response.text })
+              ),
+            (cause) =>
+              settle(undefined, Effect.fail(connectionError(method, redactUrl(url), cause, "send failed", false)))
+          )
+          return Effect.sync(() => {
+            if (settled) return
+            settled = true
+            if (timer !== undefined) clearTimeout(timer)
+            abort()
+          })
+        })
+      })
+
+    /** One exchange through the platform's `HttpClient`, under the same deadline. */
+    const viaPlatform = (request: WireRequest): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
+      const { method, url } = request
+      const shown = redactUrl(url)
+      let platformRequest = HttpClientRequest.setHeaders(HttpClientRequest.make(method)(url), request.headers)
+      if (request.body !== undefined) {
+        platformRequest = HttpClientRequest.bodyText(platformRequest, request.body, request.headers["content-type"])
+      }
+      const exchange = platform.execute(platformRequest).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(
+            response.text,
+            (text): Attempt => ({ status: response.status, url, headers: response.headers, text })
+          )
+        ),
+        Effect.mapError((e) => fromPlatform(method, shown, e))
+      )
+      return Effect.withFiberRuntime((fiber) => {
+        const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
+        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        const started = clock.unsafeCurrentTimeMillis()
+        const timed = timerMillis === undefined ? exchange : Effect.timeoutFail(exchange, {
+          duration: Duration.millis(timerMillis),
+          onTimeout: () => new RequestTimeout({ method, url: shown, timeoutMillis })
+        })
+        return Effect.onExit(timed, (exit) =>
+          Effect.sync(() =>
+            record(
+              labels,
+              method,
+              exit._tag === "Success" ? exit.value.status : undefined,
+              clock.unsafeCurrentTimeMillis() - started
+            )
+          ))
+      })
+    }
+
+    /**
+     * Through the wire, an attempt is a client span of its own when a tracer records it (the platform's client
+     * makes the same span on its path), and the request carries that span's `traceparent`.
+     */
+    const exchange = (request: WireRequest): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
+      if (wire === undefined) return viaPlatform(request)
+      const direct = wire
+      return Effect.withFiberRuntime((fiber) => {
+        if (!Tracing.recording(fiber)) return viaWire(direct, request)
+        const attempt = Effect.withFiberRuntime<Attempt, ConnectionError | RequestTimeout>((inner) => {
+          const span = inner.currentSpan
+          const headers = span === undefined ? request.headers : {
+            ...request.headers,
+            traceparent: `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
+          }
+          return viaWire(direct, { ...request, headers }).pipe(
+            Effect.tap((result) => Effect.annotateCurrentSpan("http.response.status_code", result.status))
+          )
+        })
+        return Effect.withSpan(attempt, `http.client ${request.method}`, {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "http.request.method": request.method, "url.full": redactUrl(request.url) }
+        })
+      })
     }
 
     /** Sends once, following redirects, and reads the whole body, under the timeout. */
     const sendOnce = (
       spec: RequestSpec,
-      body: { readonly text: string; readonly contentType: string } | undefined,
+      body: EncodedBody | undefined,
       credential: Credential | undefined,
       correlationId: string | undefined
     ): Effect.Effect<Attempt, ConnectionError | RequestTimeout | TooManyRedirects> => {
-      const origin = (url: string) => {
-        try {
-          return new URL(url).origin
-        } catch {
-          return url
+      const callerHeaders = spec.headers
+      const firstHeaders = (): Record<string, string> => {
+        const headers: Record<string, string> = { ...sharedHeaders }
+        if (callerHeaders !== undefined) {
+          for (const name in callerHeaders) headers[name.toLowerCase()] = callerHeaders[name]!
         }
+        if (credential !== undefined) headers["authorization"] = Redacted.value(credential.header)
+        if (correlationId !== undefined) headers["x-correlation-id"] = correlationId
+        return headers
       }
-      const firstOrigin = origin(spec.url)
       const hop = (
         method: Method,
         url: string,
         withBody: typeof body,
         hops: number
       ): Effect.Effect<Attempt, ConnectionError | RequestTimeout | TooManyRedirects> => {
-        const sameOrigin = origin(url) === firstOrigin
-        let request = HttpClientRequest.make(method)(url)
-        // Headers given by the caller may hold credentials too: they go only to the first origin.
-        if (sameOrigin) request = HttpClientRequest.setHeaders(request, { ...clientHeaders, ...spec.headers })
-        if (credential && sameOrigin) {
-          request = HttpClientRequest.setHeader(request, "authorization", Redacted.value(credential.header))
-        }
-        if (correlationId !== undefined && sameOrigin) {
-          request = HttpClientRequest.setHeader(request, "x-correlation-id", correlationId)
-        }
-        if (withBody) request = HttpClientRequest.bodyText(request, withBody.text, withBody.contentType)
-        const shown = redactUrl(url)
-        const timed = <A, E>(self: Effect.Effect<A, E>) =>
-          Effect.flatMap(
-            Clock.currentTimeMillis,
-            (start) =>
-              Effect.onExit(self, (exit) =>
-                Effect.flatMap(Clock.currentTimeMillis, (end) =>
-                  Effect.zipRight(
-                    Metric.update(Metrics.latency, end - start),
-                    Metric.increment(requestCounter(
-                      method,
-                      exit._tag === "Success" ? String((exit.value as { status?: number }).status ?? "") : "error"
-                    ))
-                  )))
-          )
-        return timed(
-          client.execute(request).pipe(
-            Effect.flatMap((response) =>
-              Effect.map(response.text, (text): Attempt => ({
-                status: response.status,
-                url,
-                headers: response.headers,
-                text
-              }))
-            ),
-            Effect.mapError((e) => fromPlatform(method, shown, e)),
-            Effect.timeoutFail({
-              duration: Duration.millis(timeoutMillis),
-              onTimeout: () => new RequestTimeout({ method, url: shown, timeoutMillis })
-            })
-          )
-        ).pipe(
+        // Headers given by the client or the caller may hold credentials: they go only to the first origin.
+        const headers = hops === 0 || originOf(url) === originOf(spec.url)
+          ? firstHeaders()
+          : { "user-agent": userAgent, accept: contentType }
+        if (withBody !== undefined) headers["content-type"] = withBody.contentType
+        return exchange({ method, url, headers, body: withBody?.text }).pipe(
           Effect.flatMap((attempt) => {
             const location = attempt.headers["location"]
             if (!redirectStatuses.has(attempt.status) || location === undefined) return Effect.succeed(attempt)
@@ -422,7 +760,7 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
             }
             const keep = attempt.status === 307 || attempt.status === 308
             return Effect.logDebug("Sequoia redirect").pipe(
-              Effect.annotateLogs({ status: attempt.status, from: shown, to: redactUrl(next) }),
+              Effect.annotateLogs({ status: attempt.status, from: redactUrl(url), to: redactUrl(next) }),
               Effect.zipRight(hop(keep ? method : "GET", next, keep ? withBody : undefined, hops + 1))
             )
           })
@@ -432,36 +770,57 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
     }
 
     const clientPolicy = RetryPolicy.resolve(options.retry)
+    const checkedCredentials = new WeakSet<Credential>()
     const request = (spec: RequestSpec): Effect.Effect<Response, SequoiaError> =>
-      Effect.gen(function*() {
-        const policy = spec.retry === undefined ? clientPolicy : RetryPolicy.resolve(spec.retry)
+      Effect.withFiberRuntime((fiber) => {
         if (spec.retry) {
           const problem = RetryPolicy.validate(spec.retry)
-          if (problem) return yield* new InvalidRequest({ argument: "retry", detail: problem })
+          if (problem) return Effect.fail(new InvalidRequest({ argument: "retry", detail: problem }))
         }
-        const badHeader = Object.entries(spec.headers ?? {}).find(([k, v]) => !validHeader(k, v))
-        if (badHeader !== undefined) {
-          return yield* new InvalidRequest({
-            argument: `headers.${badHeader[0]}`,
-            detail: "is not a valid header name or value (no control characters, Latin-1 only)"
-          })
+        const callerHeaders = spec.headers
+        if (callerHeaders !== undefined) {
+          for (const name in callerHeaders) {
+            if (!validHeader(name, callerHeaders[name]!)) {
+              return Effect.fail(
+                new InvalidRequest({
+                  argument: `headers.${name}`,
+                  detail: "is not a valid header name or value (no control characters, Latin-1 only)"
+                })
+              )
+            }
+          }
         }
-        const body = yield* encodeBody(spec, contentType)
+        const body = encodeBody(spec, contentType)
+        if (body instanceof InvalidRequest) return Effect.fail(body)
+        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        const correlationId = spec.correlationId ?? Correlation.unsafeNext(correlation)
+        return loop(spec, body, clock.unsafeCurrentTimeMillis(), correlationId)
+      })
+
+    const loop = (
+      spec: RequestSpec,
+      body: EncodedBody | undefined,
+      started: number,
+      correlationId: string | undefined
+    ): Effect.Effect<Response, SequoiaError> =>
+      Effect.gen(function*() {
+        const policy = spec.retry === undefined ? clientPolicy : RetryPolicy.resolve(spec.retry)
         const idempotent = spec.idempotent ?? spec.method === "GET"
-        const correlationId = spec.correlationId ?? (yield* Correlation.forOperation(correlation))
         const shown = redactUrl(spec.url)
-        const started = yield* Clock.currentTimeMillis
         let tries = 0
         let replays = 0
         let scheduleState: unknown = policy.waits.initial
 
         while (true) {
           const credential = spec.credentials ? yield* spec.credentials.get : undefined
-          if (credential !== undefined && !validHeader("authorization", Redacted.value(credential.header))) {
-            return yield* new InvalidRequest({
-              argument: "credentials",
-              detail: "the token holds characters that cannot go in a header (it is not shown)"
-            })
+          if (credential !== undefined && !checkedCredentials.has(credential)) {
+            if (!validHeader("authorization", Redacted.value(credential.header))) {
+              return yield* new InvalidRequest({
+                argument: "credentials",
+                detail: "the token holds characters that cannot go in a header (it is not shown)"
+              })
+            }
+            checkedCredentials.add(credential)
           }
           tries++
           const outcome = yield* Effect.either(sendOnce(spec, body, credential, correlationId))
@@ -568,6 +927,16 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
   })
 
 /**
+ * @example
+ * ```ts
+ * import { Sequoia, Transport } from "@sequoia-sdk/client"
+ * import { Layer } from "effect"
+ *
+ * const transport = Transport.layer({ requestTimeout: "1 minute", retry: { maxTries: 3 } }).pipe(
+ *   Layer.provide(Sequoia.fetchHttpClient)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -576,6 +945,16 @@ export const layer = (options: TransportOptions = {}): Layer.Layer<Transport, In
 
 /**
  * Sends a request through the transport in the context.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@sequoia-sdk/client"
+ * import { Effect } from "effect"
+ *
+ * const status = Transport.request({ method: "GET", url: "https://registry.example.com/services/acme" }).pipe(
+ *   Effect.map((response) => response.status)
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category accessors

@@ -14,6 +14,18 @@ import { createSecureContext } from "node:tls"
 /**
  * Each value is either PEM text or the path of a PEM file.
  *
+ * @example
+ * ```ts
+ * import { MutualTls } from "@sequoia-sdk/node"
+ * import { Redacted } from "effect"
+ *
+ * const options: MutualTls.MutualTlsOptions = {
+ *   clientCert: "/etc/sequoia/client.pem", // a path, or the PEM text itself
+ *   clientKey: Redacted.make("-----BEGIN PRIVATE KEY-----\n…"),
+ *   serverCert: "/etc/sequoia/ca.pem"
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -45,6 +57,16 @@ const load = (
 /**
  * Reads and checks the certificate, the key and the CA: a key that does not match the certificate, or a file
  * that is not PEM, is an `InvalidConfig` naming the file.
+ *
+ * @example
+ * ```ts
+ * import { MutualTls } from "@sequoia-sdk/node"
+ * import { Effect } from "effect"
+ *
+ * // fails with an InvalidConfig naming the file when a file is missing, not PEM, or the key does not match
+ * const material = MutualTls.loadMaterial({ clientCert: "/etc/sequoia/client.pem", clientKey: "/etc/sequoia/client.key" })
+ * const subject = material.pipe(Effect.map(({ cert }) => cert.length))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -4,15 +4,23 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Auth, Sequoia, SequoiaConfig, SequoiaError } from "@sequoia-sdk/client"
-import { Effect, Layer, Redacted } from "effect"
+import { Auth, Sequoia, SequoiaConfig, SequoiaError, Transport } from "@sequoia-sdk/client"
+import { Context, Effect, Layer, Redacted } from "effect"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import * as MutualTls from "./MutualTls.js"
 
 /**
  * How the Node HTTP client connects.
+ *
+ * @example
+ * ```ts
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ *
+ * const connection: SequoiaNode.ConnectionOptions = { proxy: "environment" } // HTTP_PROXY, HTTPS_PROXY, NO_PROXY
+ * const http = SequoiaNode.httpClientLayerWith(connection)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -29,6 +37,19 @@ export interface ConnectionOptions {
 
 /**
  * The client options plus how to connect.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@sequoia-sdk/client"
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ *
+ * const options: SequoiaNode.NodeOptions = {
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" }),
+ *   proxy: "http://proxy.example:3128"
+ * }
+ * const client = SequoiaNode.layer(options)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -60,32 +81,171 @@ const makeDispatcher = (options: ConnectionOptions): Effect.Effect<Dispatcher, S
     return new ProxyAgent(tls === undefined ? { uri } : { uri, requestTls: tls })
   })
 
+/** Splits an absolute URL into undici's origin and path; `undefined` for one that needs the full parser. */
+const splitUrl = (url: string): { readonly origin: string; readonly path: string } | undefined => {
+  // Plain printable ASCII goes as it is; anything else is left to the URL parser, which percent-encodes it.
+  const match = /^(https?:\/\/[\w.:[\]-]+)([/?][\x21\x22\x24-\x7e]*)?(?:#.*)?$/i.exec(url)
+  if (match === null) {
+    try {
+      const parsed = new URL(url)
+      return { origin: parsed.origin, path: parsed.pathname + parsed.search }
+    } catch {
+      return undefined
+    }
+  }
+  const rest = match[2] ?? "/"
+  return { origin: match[1]!, path: rest.startsWith("?") ? `/${rest}` : rest }
+}
+
+const invalidUrl = (): Error => Object.assign(new TypeError("invalid URL"), { code: "ERR_INVALID_URL" })
+
 /**
- * An undici `HttpClient` with its own connection pool, closed when the layer's scope ends.
+ * Sends straight through the dispatcher with a handler of its own, which keeps the body as bytes and decodes
+ * it once at the end: no response stream, no promise and no `AbortSignal` per request.
+ */
+const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transport.WireService => ({
+  client,
+  send: (request, onResponse, onError) => {
+    const target = splitUrl(request.url)
+    if (target === undefined) {
+      onError(invalidUrl())
+      return () => {}
+    }
+    let done = false
+    let abortExchange: ((reason?: Error) => void) | undefined
+    let status = 0
+    let headers: Record<string, string> = {}
+    const chunks: Array<Buffer> = []
+    const fail = (cause: unknown) => {
+      if (done) return
+      done = true
+      onError(cause)
+    }
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect: (abort) => {
+        if (done) abort()
+        else abortExchange = abort
+      },
+      onHeaders: (statusCode, rawHeaders) => {
+        if (statusCode < 200) return true
+        status = statusCode
+        headers = {}
+        for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+          const name = rawHeaders[i]!.toString("latin1").toLowerCase()
+          const value = rawHeaders[i + 1]!.toString("latin1")
+          const seen = headers[name]
+          headers[name] = seen === undefined ? value : `${seen}, ${value}`
+        }
+        return true
+      },
+      onData: (chunk) => {
+        chunks.push(chunk)
+        return true
+      },
+      onComplete: () => {
+        if (done) return
+        done = true
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+        let text = bytes.toString("utf8")
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+        onResponse({ status, headers, text })
+      },
+      onError: fail
+    }
+    try {
+      dispatcher.dispatch({
+        origin: target.origin,
+        path: target.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null
+      }, handler)
+    } catch (cause) {
+      fail(cause)
+    }
+    return () => {
+      if (done) return
+      done = true
+      abortExchange?.()
+    }
+  }
+})
+
+/**
+ * An undici `HttpClient` with its own connection pool, closed when the layer's scope ends. Beside it, the
+ * transport's `Wire` over the same pool, which the SDK's request loop uses to skip the `HttpClient` layers
+ * for its own requests (it stops using it if the `HttpClient` is replaced or wrapped).
+ *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ * import { Layer } from "effect"
+ *
+ * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() }).pipe(
+ *   Layer.provide(SequoiaNode.httpClientLayerWith({ proxy: "http://proxy.example:3128" }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
 export const httpClientLayerWith = (
   options: ConnectionOptions
-): Layer.Layer<HttpClient.HttpClient, SequoiaError.InvalidConfig> =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(
+): Layer.Layer<HttpClient.HttpClient | Transport.Wire, SequoiaError.InvalidConfig> =>
+  Layer.effectContext(
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const dispatcher = yield* NodeHttpClient.Dispatcher
+      return Context.make(HttpClient.HttpClient, client).pipe(
+        Context.add(Transport.Wire, makeWire(dispatcher, client))
+      )
+    })
+  ).pipe(
+    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+    Layer.provideMerge(Layer.scoped(
       NodeHttpClient.Dispatcher,
       Effect.acquireRelease(makeDispatcher(options), (dispatcher) => Effect.promise(() => dispatcher.destroy()))
-    ))
+    )),
+    Layer.map(Context.omit(NodeHttpClient.Dispatcher))
   )
 
 /**
  * An undici `HttpClient` with its own connection pool and no proxy.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ * import { Layer } from "effect"
+ *
+ * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() }).pipe(
+ *   Layer.provide(SequoiaNode.httpClientLayer)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
-export const httpClientLayer: Layer.Layer<HttpClient.HttpClient> = httpClientLayerWith({}).pipe(Layer.orDie)
+export const httpClientLayer: Layer.Layer<HttpClient.HttpClient | Transport.Wire> = httpClientLayerWith({}).pipe(
+  Layer.orDie
+)
 
 /**
  * The client, with undici built in.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ * import { Effect } from "effect"
+ *
+ * const client = SequoiaNode.layer({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })
+ * })
+ * const film = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(Effect.provide(client))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -98,6 +258,25 @@ export const layer = (options: NodeOptions): Layer.Layer<Sequoia.Services, Sequo
 /**
  * A ready client for plain TypeScript, with undici built in.
  *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ *
+ * const sequoia = SequoiaNode.runtime({
+ *   registryUrl: "https://registry.example.com/services/acme",
+ *   auth: Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })
+ * })
+ *
+ * export const titles = async (): Promise<Array<unknown>> => {
+ *   const out: Array<unknown> = []
+ *   for await (const content of sequoia.browse(Sequoia.endpoint("metadata", "contents"), "acme").resources) {
+ *     out.push(content.title)
+ *   }
+ *   return out
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category runtime
  */
@@ -109,6 +288,19 @@ export const runtime = (options: NodeOptions): Sequoia.SequoiaRuntime => {
 /**
  * The client with its options read through `Config` (see `SequoiaConfig`); with `SEQUOIA_AUTH_TYPE=mutual`
  * the HTTP client presents `SEQUOIA_CLIENT_CERT`/`SEQUOIA_CLIENT_KEY` and trusts `SEQUOIA_SERVER_CERT`.
+ *
+ * @example
+ * ```ts
+ * import { Sequoia } from "@sequoia-sdk/client"
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ * import { Effect } from "effect"
+ *
+ * // SEQUOIA_REGISTRY_URL, SEQUOIA_CLIENT_ID, SEQUOIA_CLIENT_SECRET, … from the ConfigProvider
+ * const services = Sequoia.registry.pipe(
+ *   Effect.flatMap((registry) => registry.services),
+ *   Effect.provide(SequoiaNode.layerConfig({ userAgent: "my-importer/1.0" }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -125,6 +317,17 @@ export const layerConfig = (
 
 /**
  * The client with mutual TLS: every request presents the client certificate, and no token is used.
+ *
+ * @example
+ * ```ts
+ * import { SequoiaNode } from "@sequoia-sdk/node"
+ *
+ * const client = SequoiaNode.layerMutualTls({ registryUrl: "https://registry.example.com/services/acme" }, {
+ *   clientCert: "/etc/sequoia/client.pem", // a path, or the PEM text itself
+ *   clientKey: "/etc/sequoia/client.key",
+ *   serverCert: "/etc/sequoia/ca.pem"
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category layers

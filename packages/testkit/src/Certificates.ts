@@ -11,6 +11,15 @@ import { generate } from "selfsigned"
 /**
  * A PEM certificate and its PEM private key.
  *
+ * @example
+ * ```ts
+ * import { type KeyPair, makeTestCertificates } from "@sequoia-sdk/testkit"
+ *
+ * const certificates = await makeTestCertificates()
+ * const server: KeyPair = certificates.server
+ * console.log(server.cert.startsWith("-----BEGIN CERTIFICATE-----"))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -20,6 +29,19 @@ export interface KeyPair {
 }
 
 /**
+ * @example
+ * ```ts
+ * import { makeTestCertificates, startEmulator, type TestCertificates } from "@sequoia-sdk/testkit"
+ *
+ * const certificates: TestCertificates = await makeTestCertificates()
+ * // HTTPS, and a client certificate signed by the test CA required on every connection
+ * const emulator = await startEmulator({
+ *   tls: { ...certificates.server, ca: certificates.ca.cert, requireClientCert: true },
+ *   auth: "clientCertificate"
+ * })
+ * await emulator.close()
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -71,6 +93,16 @@ const makeLeaf = async (
 
 /**
  * Makes a fresh set of test certificates (about a tenth of a second with EC keys).
+ *
+ * @example
+ * ```ts
+ * import { makeTestCertificates, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const { ca, server } = await makeTestCertificates()
+ * const emulator = await startEmulator({ tls: server })
+ * console.log(emulator.url.startsWith("https://"), ca.cert.length > 0)
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category constructors

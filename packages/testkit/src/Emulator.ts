@@ -11,6 +11,15 @@ import type { LoggedRequest, RequestFilter } from "./RequestLog.js"
 /**
  * A client the identity service accepts for the client-credentials grant.
  *
+ * @example
+ * ```ts
+ * import { type ClientCredentials, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const partner: ClientCredentials = { clientId: "partner", clientSecret: "partner-secret" }
+ * const emulator = await startEmulator({ clients: [partner] })
+ * await emulator.close()
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,6 +41,16 @@ export interface ClientCredentials {
  *   TLS handshake demands a client certificate signed by `ca` (mutual TLS).
  * - `auth`: what data services require: `"bearer"` (default) a token from the identity service, `"none"`
  *   nothing, `"clientCertificate"` a verified client certificate (with `tls.requireClientCert`) and no token.
+ *
+ * @example
+ * ```ts
+ * import { type EmulatorOptions, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const options: EmulatorOptions = { owner: "acme", seed: "empty", tokenLifetimeSeconds: 60 }
+ * const emulator = await startEmulator(options)
+ * console.log(emulator.registryUrl) // http://127.0.0.1:<port>/registry/services/acme
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -60,6 +79,17 @@ export interface EmulatorOptions {
  *   `linkedResource` (default `"assets"`) of the same service, each pointing at its parent through
  *   `<singular parent>Ref` (`contentRef` for `contents`).
  *
+ * @example
+ * ```ts
+ * import { type GenerateOptions, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator = await startEmulator({ seed: "empty" })
+ * const options: GenerateOptions = { owner: "acme", linkedAssetsPerItem: 2 }
+ * emulator.generate("metadata", "contents", 25, options) // 25 contents, each with 2 assets
+ * console.log(emulator.resources("metadata", "assets").length) // 50
+ * await emulator.close()
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -84,6 +114,18 @@ export interface GenerateOptions {
  *   `{request, statusCode, error, message}` (see {@link LinkedFaultRule}); `clearFaults()` clears these too.
  * - `revokeTokens()`: every token issued so far answers 401 from now on; `tokensIssued()` counts grants.
  * - `close()`: stops the server and drops every connection, hung ones included.
+ *
+ * @example
+ * ```ts
+ * import { type Emulator, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator: Emulator = await startEmulator({ seed: "empty" })
+ * emulator.seed("metadata", "contents", [{ name: "my-film", title: "My film", type: "movie" }])
+ * emulator.fault({ service: "metadata", times: 2, action: { status: 503 } })
+ * const answer = await fetch(`${emulator.location("metadata")}/data/contents`)
+ * console.log(answer.status, emulator.requests({ service: "metadata" }).length) // 503 1
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category models

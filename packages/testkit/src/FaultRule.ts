@@ -9,6 +9,14 @@
  * otherwise; without a body a status of 400 or more gets a Boom body (`{statusCode, error, message}`).
  * `delayMs` waits before answering.
  *
+ * @example
+ * ```ts
+ * import type { FaultRule, FaultStatus } from "@sequoia-sdk/testkit"
+ *
+ * const rateLimited: FaultStatus = { status: 429, headers: { "retry-after": "1" } }
+ * const rule: FaultRule = { service: "metadata", times: 3, action: rateLimited }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -22,6 +30,14 @@ export interface FaultStatus {
 /**
  * Wait `delayMs` milliseconds, then answer normally.
  *
+ * @example
+ * ```ts
+ * import type { FaultDelay, FaultRule } from "@sequoia-sdk/testkit"
+ *
+ * const slow: FaultDelay = { delayMs: 2_000 }
+ * const rule: FaultRule = { service: "identity", action: slow }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,6 +48,14 @@ export interface FaultDelay {
 /**
  * Answer with a body that is not what the client expects (for instance `"not json"`), with
  * `Content-Type: application/json` and status 200 unless `status` says otherwise.
+ *
+ * @example
+ * ```ts
+ * import type { FaultBodyText, FaultRule } from "@sequoia-sdk/testkit"
+ *
+ * const notJson: FaultBodyText = { bodyText: "<html>maintenance</html>" }
+ * const rule: FaultRule = { service: "metadata", method: "GET", action: notJson }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -48,6 +72,14 @@ export interface FaultBodyText {
  * page), then stall: the response never completes. The socket closes when the client gives up or the emulator
  * closes.
  *
+ * @example
+ * ```ts
+ * import type { FaultHangBody, FaultRule } from "@sequoia-sdk/testkit"
+ *
+ * const stalls: FaultHangBody = { hangBody: true, partialBody: "{\"contents\": [" }
+ * const rule: FaultRule = { path: "/metadata/data/contents", action: stalls }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +94,13 @@ export interface FaultHangBody {
  * What a fault does: `"reset"` destroys the connection without a response (the client sees a reset), `"hang"`
  * never answers, or one of the object forms.
  *
+ * @example
+ * ```ts
+ * import type { FaultAction } from "@sequoia-sdk/testkit"
+ *
+ * const actions: ReadonlyArray<FaultAction> = ["reset", "hang", { status: 500 }, { delayMs: 100 }]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -74,6 +113,17 @@ export type FaultAction = "reset" | "hang" | FaultStatus | FaultDelay | FaultBod
  * requests (default 1; `Infinity` for every one), then is spent; with `skip`, the first `skip` matching requests
  * are let through untouched first (`{ method: "POST", skip: 1 }` faults the second POST). Rules are checked in
  * the order they were added; the first match applies.
+ *
+ * @example
+ * ```ts
+ * import { type FaultRule, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator = await startEmulator()
+ * // the second POST to metadata is refused once with a 503, every other request is answered normally
+ * const rule: FaultRule = { service: "metadata", method: "POST", skip: 1, action: { status: 503 } }
+ * emulator.fault(rule)
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -98,6 +148,17 @@ export interface FaultRule {
  * name, dotted for through relationships) and `request` (a substring of, or a RegExp tested on, the reported
  * `request`, e.g. `"/data/assets?"`). `statusCode` defaults to 400, `error` to the status text, `message` to a
  * fixed text.
+ *
+ * @example
+ * ```ts
+ * import { type LinkedFaultRule, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator = await startEmulator()
+ * // the service reports its first sub-request for the assets of contents as a failed 500, inside a 200 answer
+ * const rule: LinkedFaultRule = { relationship: "assets", statusCode: 500 }
+ * emulator.failLinked(rule)
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category models

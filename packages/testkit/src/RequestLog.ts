@@ -8,6 +8,16 @@
  * The credentials a request carried, without the secret: the client id of a Basic header, or for a Bearer token a
  * label in issue order (`"token-1"`, `"token-2"`, …), or `"unknown"` for a token the emulator never issued.
  *
+ * @example
+ * ```ts
+ * import type { LoggedAuthorization, LoggedRequest } from "@sequoia-sdk/testkit"
+ *
+ * const who = (request: LoggedRequest): string => {
+ *   const auth: LoggedAuthorization | null = request.authorization
+ *   return auth === null ? "anonymous" : auth.scheme === "Basic" ? auth.clientId : auth.token
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -29,6 +39,17 @@ export type LoggedAuthorization =
  * - `correlationId`: the `x-correlation-id` the response carries.
  * - `clientCertificate`: over mutual TLS, the common name of the verified client certificate.
  * - `fault`: the fault rule action applied to this request, if any (`"reset"`, `"hang"`, `"status 503"`, …).
+ *
+ * @example
+ * ```ts
+ * import { type LoggedRequest, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator = await startEmulator()
+ * await fetch(`${emulator.location("metadata")}/data/contents?owner=${emulator.owner}`)
+ * const [request]: ReadonlyArray<LoggedRequest> = emulator.requests({ service: "metadata" })
+ * console.log(request?.method, request?.path, request?.status) // GET /metadata/data/contents 401
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -53,6 +74,16 @@ export interface LoggedRequest {
 /**
  * Selects logged requests: by `service`, by `method` (any case) and by `path` (a prefix of, or a RegExp tested on,
  * the decoded path).
+ *
+ * @example
+ * ```ts
+ * import { type RequestFilter, startEmulator } from "@sequoia-sdk/testkit"
+ *
+ * const emulator = await startEmulator()
+ * const tokenRequests: RequestFilter = { service: "identity", method: "post", path: /\/token$/ }
+ * console.log(emulator.requests(tokenRequests).length) // 0: nothing asked for a token yet
+ * await emulator.close()
+ * ```
  *
  * @since 0.1.0
  * @category models

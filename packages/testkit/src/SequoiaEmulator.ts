@@ -34,6 +34,20 @@ export class SequoiaEmulator extends Context.Tag("@sequoia-sdk/testkit/SequoiaEm
 /**
  * The emulator could not start: the options were invalid or the port could not be bound.
  *
+ * @example
+ * ```ts
+ * import { EmulatorStartError, layer, SequoiaEmulator } from "@sequoia-sdk/testkit"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* SequoiaEmulator
+ *   return emulator.url
+ * }).pipe(
+ *   Effect.provide(layer({ port: 80 })),
+ *   Effect.catchTag("EmulatorStartError", (error: EmulatorStartError) => Effect.succeed(error.message))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -47,6 +61,20 @@ export class EmulatorStartError extends Data.TaggedError("EmulatorStartError")<{
 /**
  * Starts an emulator in the current scope; it closes (dropping every connection) when the scope closes.
  *
+ * @example
+ * ```ts
+ * import { startScoped } from "@sequoia-sdk/testkit"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const emulator = yield* startScoped({ seed: "empty" })
+ *     emulator.generate("metadata", "contents", 10)
+ *     return emulator.resources("metadata", "contents").length
+ *   })
+ * ) // the emulator is closed when the scope ends
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -58,6 +86,19 @@ export const startScoped = (options?: EmulatorOptions): Effect.Effect<Emulator, 
 
 /**
  * A layer holding a running emulator, closed when the layer's scope ends.
+ *
+ * @example
+ * ```ts
+ * import { Auth, Sequoia } from "@sequoia-sdk/client"
+ * import { layer, SequoiaEmulator } from "@sequoia-sdk/testkit"
+ * import { Effect, Layer } from "effect"
+ *
+ * // a Sequoia client pointed at the emulator, the emulator's layer kept in the output
+ * const client = Layer.unwrapEffect(
+ *   Effect.map(SequoiaEmulator, (emulator) =>
+ *     Sequoia.layer({ registryUrl: emulator.registryUrl, auth: Auth.clientGrant(emulator.credentials) }))
+ * ).pipe(Layer.provide(Sequoia.fetchHttpClient), Layer.provideMerge(layer()))
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -24,7 +24,29 @@ export * from "./FaultRule.js"
  */
 export * from "./RequestLog.js"
 
-/**
- * @since 0.1.0
- */
-export { EmulatorStartError, layer, SequoiaEmulator, startScoped } from "./SequoiaEmulator.js"
+export {
+  /**
+   * The emulator could not start (see `SequoiaEmulator.ts`).
+   *
+   * @since 0.1.0
+   */
+  EmulatorStartError,
+  /**
+   * A layer holding a running emulator (see `SequoiaEmulator.ts`).
+   *
+   * @since 0.1.0
+   */
+  layer,
+  /**
+   * The running emulator as an Effect service (see `SequoiaEmulator.ts`).
+   *
+   * @since 0.1.0
+   */
+  SequoiaEmulator,
+  /**
+   * Starts an emulator in the current scope (see `SequoiaEmulator.ts`).
+   *
+   * @since 0.1.0
+   */
+  startScoped
+} from "./SequoiaEmulator.js"

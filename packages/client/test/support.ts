@@ -1,16 +1,19 @@
 import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Auth, Sequoia } from "@sequoia-sdk/client"
+import { SequoiaNode } from "@sequoia-sdk/node"
 import { type Emulator, type EmulatorOptions, startEmulator } from "@sequoia-sdk/testkit"
 import { Effect, Layer } from "effect"
 
 /**
  * The HTTP clients the core suite runs over: the platform's fetch client (proving the core needs nothing
- * from Node) and undici. Fetch is told not to follow redirects itself: the SDK does that.
+ * from Node), the platform's undici client, and the Node package's client, whose wire the transport sends
+ * through directly. Fetch is told not to follow redirects itself: the SDK does that.
  */
 export const httpClients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["fetch", Sequoia.fetchHttpClient],
-  ["undici", NodeHttpClient.layerUndici]
+  ["undici", NodeHttpClient.layerUndici],
+  ["the node wire", SequoiaNode.httpClientLayer]
 ]
 
 /** An emulator on 127.0.0.1, closed with the scope. */

@@ -544,12 +544,11 @@ const grantCredentials = (
     })
 
     // The common case, a valid token in the cache, reads it without taking the slot's lock.
-    const get: Effect.Effect<Credential, SequoiaError> = Effect.flatMap(
-      Effect.zip(SynchronizedRef.get(slot), Clock.currentTimeMillis),
-      ([s, now]) => {
-        const token = usable(s, now)
+    const get: Effect.Effect<Credential, SequoiaError> = Effect.clockWith((clock) =>
+      Effect.flatMap(SynchronizedRef.get(slot), (s) => {
+        const token = usable(s, clock.unsafeCurrentTimeMillis())
         return token === undefined ? renew : Effect.succeed(bearer(token))
-      }
+      })
     )
 
     const invalidate = (credential: Credential): Effect.Effect<void> =>

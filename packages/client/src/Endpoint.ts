@@ -16,7 +16,15 @@ import * as Browse from "./Browse.js"
 import * as Criteria from "./Criteria.js"
 import * as Descriptor from "./Descriptor.js"
 import { Sequoia } from "./internal/client.js"
-import { checkOwner, checkRefs, invalid, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
+import {
+  checkOwner,
+  checkRefs,
+  invalid,
+  isEmptyResult,
+  resourceUrl,
+  validOwner,
+  validRefs
+} from "./internal/endpoint.js"
 import * as Tracing from "./internal/tracing.js"
 import { camelCase, encodeValue, queryString } from "./internal/url.js"
 import * as Page from "./Page.js"
@@ -24,7 +32,7 @@ import type { RetryPolicy } from "./RetryPolicy.js"
 import * as SequoiaErrorModule from "./SequoiaError.js"
 import {
   DecodeError,
-  type InvalidRequest,
+  InvalidRequest,
   NotMatchingVersion,
   ReferencesMismatch,
   type SequoiaError
@@ -408,9 +416,11 @@ export const make: {
 
   const read: Endpoint<A>["read"] = (owner, ref, readOptions) =>
     Effect.gen(function*() {
+      const o = validOwner(owner)
+      if (o instanceof InvalidRequest) return yield* o
+      const path = validRefs(typeof ref === "string" ? [ref] : ref)
+      if (path instanceof InvalidRequest) return yield* path
       const client = yield* Sequoia
-      const o = yield* checkOwner(owner)
-      const path = yield* checkRefs(typeof ref === "string" ? [ref] : ref)
       const query = readOptions?.criteria ? yield* Criteria.toQuery(readOptions.criteria) : []
       const n = yield* names
       const { location, root } = yield* resourceUrl(client, service, n.path)

@@ -678,6 +678,11 @@ const medians = (m: Measured) => ({
   baselineCpuMs: medianOf(m.baseline, (r) => r.cpuMs)
 })
 
+const medianMs = (runs: ReadonlyArray<Run>): string =>
+  runs.length === 0 ? "—" : `${median(runs.map((r) => r.ms)).toFixed(0)} ms`
+const medianCpu = (runs: ReadonlyArray<Run>): string =>
+  runs.length === 0 ? "—" : `${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms`
+
 const inOrder = (s: Stats) => s.urlDigest
 const sorted = (s: Stats) => s.sortedUrlDigest
 
@@ -713,7 +718,20 @@ const readWorkload = async (args: Args, emulator: EmulatorProcess, sizes: Sizes,
   const count = n === 3 ? sizes.reads : sizes.concurrentReads
   const refs = Array.from({ length: count }, (_, i) => refOf(owner, (i % sizes.browse) + 1, sizes.browse))
   const concurrency = n === 3 ? 1 : sizes.concurrency
+  // The SDK side has the baseline's shape: `concurrency` workers (fibers), each taking the next ref.
   const program: SdkProgram = Effect.suspend(() => {
+    let items = 0
+    let next = 0
+    const worker = Effect.whileLoop({
+      while: () => next < refs.length,
+      body: () => contents.read(owner, refs[next++]!),
+      step: (page) => void (items += page.resources.length)
+    })
+    return Effect.all(Array.from({ length: concurrency }, () => worker), { concurrency: "unbounded", discard: true })
+      .pipe(Effect.map(() => items))
+  })
+  // The same reads as one `Effect.forEach` with a concurrency limit: a fiber forked per read.
+  const forEachProgram: SdkProgram = Effect.suspend(() => {
     let items = 0
     return Effect.forEach(
       refs,
@@ -747,7 +765,12 @@ const readWorkload = async (args: Args, emulator: EmulatorProcess, sizes: Sizes,
       details: [...row.details, `per read: SDK ${perRead(m.sdk)}, baseline ${perRead(m.baseline)}`]
     }
   }
-  const tokens = m.sdk.map((r) => r.stats.tokenRequests)
+  const viaForEach = await alternate(
+    args,
+    () => runSdk(emulator, forEachProgram, count),
+    () => runBaseline(emulator, baseline, count)
+  )
+  const tokens = [...m.sdk, ...viaForEach.sdk].map((r) => r.stats.tokenRequests)
   const oneToken = tokens.every((t) => t === 1)
   const row = ratioRow(
     4,
@@ -763,7 +786,11 @@ const readWorkload = async (args: Args, emulator: EmulatorProcess, sizes: Sizes,
       ...row.details,
       `SDK token requests per run: ${tokens.join(", ")}; baseline: ${
         m.baseline.map((r) => r.stats.tokenRequests).join(", ")
-      }`
+      }`,
+      `as one Effect.forEach(refs, read, { concurrency: ${concurrency} }) instead of ${concurrency} workers: ` +
+      `SDK ${medianMs(viaForEach.sdk)}, baseline ${medianMs(viaForEach.baseline)}, SDK/baseline ${
+        ratioOf(viaForEach)?.toFixed(2) ?? "—"
+      }, client CPU SDK ${medianCpu(viaForEach.sdk)} (Effect forks a fiber per read)`
     ]
   }
 }

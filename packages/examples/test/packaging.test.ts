@@ -109,7 +109,7 @@ describe("the published packages", () => {
       /^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
       /^dist\/.+\.(js|d\.ts)(\.map)?$/,
       /^src\/.+\.ts$/,
-      ...(name === "testkit" ? [/^fixtures\/.+\.(json|md)$/] : [])
+      ...(name === "testkit" ? [/^fixtures\/.+\.(json|md)$/, /^bin\/sequoia-emulator\.js$/] : [])
     ]
     expect(files.filter((f) => !allowed.some((pattern) => pattern.test(f)))).toEqual([])
     expect(files.filter((f) => /\.test\.|tsbuildinfo|^test\/|^build\//.test(f))).toEqual([])

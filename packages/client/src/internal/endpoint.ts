@@ -12,31 +12,38 @@ export const invalid = (argument: string, detail: string) => new InvalidRequest(
 
 const controlCharacter = /[\u0000-\u001f\u007f]/
 
-export const checkOwner = (owner: string): Effect.Effect<string, InvalidRequest> => {
-  if (typeof owner !== "string" || owner.trim() === "") return Effect.fail(invalid("owner", "is empty"))
+/** The trimmed owner, or why it cannot be one. */
+export const validOwner = (owner: string): string | InvalidRequest => {
+  if (typeof owner !== "string" || owner.trim() === "") return invalid("owner", "is empty")
   if (controlCharacter.test(owner) || !isWellFormed(owner)) {
-    return Effect.fail(invalid("owner", "holds a control character or a lone surrogate"))
+    return invalid("owner", "holds a control character or a lone surrogate")
   }
-  return Effect.succeed(owner.trim())
+  return owner.trim()
 }
+
+export const checkOwner = (owner: string): Effect.Effect<string, InvalidRequest> => lift(validOwner(owner))
 
 export const unsafeInPath = /[,/?#%\s\u0000-\u001f\u007f]/
 
-export const checkRefs = (refs: ReadonlyArray<string>): Effect.Effect<string, InvalidRequest> => {
-  if (refs.length === 0) return Effect.fail(invalid("ref", "no ref given"))
+/** The refs as one path segment (`a,b`), or why they cannot be put in a path. */
+export const validRefs = (refs: ReadonlyArray<string>): string | InvalidRequest => {
+  if (refs.length === 0) return invalid("ref", "no ref given")
   for (const ref of refs) {
-    if (typeof ref !== "string" || ref === "") return Effect.fail(invalid("ref", "is empty"))
+    if (typeof ref !== "string" || ref === "") return invalid("ref", "is empty")
     if (ref === "." || ref === ".." || !isWellFormed(ref)) {
-      return Effect.fail(invalid("ref", `${JSON.stringify(ref)} is not a ref (a dot segment or a lone surrogate)`))
+      return invalid("ref", `${JSON.stringify(ref)} is not a ref (a dot segment or a lone surrogate)`)
     }
     if (unsafeInPath.test(ref)) {
-      return Effect.fail(
-        invalid("ref", `${JSON.stringify(ref)} cannot be put in a path (no ",", "/", "?", "#", "%" or spaces)`)
-      )
+      return invalid("ref", `${JSON.stringify(ref)} cannot be put in a path (no ",", "/", "?", "#", "%" or spaces)`)
     }
   }
-  return Effect.succeed(refs.map((ref) => encodeURIComponent(ref).replace(/%3A/gi, ":")).join(","))
+  return refs.map((ref) => encodeURIComponent(ref).replace(/%3A/gi, ":")).join(",")
 }
+
+export const checkRefs = (refs: ReadonlyArray<string>): Effect.Effect<string, InvalidRequest> => lift(validRefs(refs))
+
+const lift = <A>(result: A | InvalidRequest): Effect.Effect<A, InvalidRequest> =>
+  result instanceof InvalidRequest ? Effect.fail(result) : Effect.succeed(result)
 
 /** Whether a body counts as empty for `retryWhenEmptyResult`. */
 export const isEmptyResult = (key: string) => (body: unknown, setting: boolean | Readonly<Record<string, boolean>>) => {
@@ -51,17 +58,24 @@ export const isEmptyResult = (key: string) => (body: unknown, setting: boolean |
   )
 }
 
-/** Checks the service and resource names. */
-export const checkNames = (service: string, resource: string): Effect.Effect<void, InvalidRequest> =>
+/** Why the service or resource name cannot be used, if it cannot. */
+export const namesProblem = (service: string, resource: string): InvalidRequest | undefined =>
   service.trim() === ""
-    ? Effect.fail(invalid("service", "is empty"))
+    ? invalid("service", "is empty")
     : /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(resource)
-    ? Effect.void
-    : Effect.fail(invalid("resource", `${JSON.stringify(resource)} is not a resource path`))
+    ? undefined
+    : invalid("resource", `${JSON.stringify(resource)} is not a resource path`)
+
+/** Checks the service and resource names. */
+export const checkNames = (service: string, resource: string): Effect.Effect<void, InvalidRequest> => {
+  const problem = namesProblem(service, resource)
+  return problem === undefined ? Effect.void : Effect.fail(problem)
+}
 
 /** The service location and `<location>/data/<resource>`, after checking the names. */
-export const resourceUrl = (client: Sequoia["Type"], service: string, resource: string) =>
-  Effect.zipRight(
-    checkNames(service, resource),
-    Effect.map(client.registry.location(service), (location) => ({ location, root: `${location}/data/${resource}` }))
-  )
+export const resourceUrl = (client: Sequoia["Type"], service: string, resource: string) => {
+  const problem = namesProblem(service, resource)
+  return problem !== undefined
+    ? Effect.fail(problem)
+    : Effect.map(client.registry.location(service), (location) => ({ location, root: `${location}/data/${resource}` }))
+}

@@ -532,10 +532,10 @@ const encodeBody = (spec: RequestSpec, contentType: string): EncodedBody | undef
 /**
  * Builds the transport over an `HttpClient`.
  *
- * Known cost: each attempt spends several times the CPU of a bare undici request (BENCHMARKS.md: about 3x on
- * sequential reads), mostly in the Effect runtime and the platform client's per-request span, trace headers and
- * forked timeout. A leaner path (one fiber per attempt, spans only when a tracer is installed) would close most
- * of that gap; until then the SDK misses the 1.15x target of its benchmarks.
+ * With a {@link Wire} for that `HttpClient` in the context (the Node package provides one) an attempt is one
+ * step of the fiber around the wire's callback. Over any other `HttpClient` it goes through the platform's
+ * `execute`, which costs more per request (its own span, trace headers, an `AbortController` and a forked
+ * timeout): BENCHMARKS.md measures both.
  *
  * @example
  * ```ts

@@ -13,9 +13,10 @@
  * drains with the baseline, for its time and memory: about 10 to 20 s more).
  * `--drain-child <json>` is internal: workload 5 re-runs this script with `node --expose-gc`.
  */
+import { NodeHttpClient } from "@effect/platform-node"
 import { Auth, Criteria, type Endpoint, Sequoia, type SequoiaError } from "@sequoia-sdk/client"
 import { SequoiaNode } from "@sequoia-sdk/node"
-import { Duration, Effect, ManagedRuntime, Stream } from "effect"
+import { Duration, Effect, Layer, ManagedRuntime, Stream } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { createRequire } from "node:module"
 import * as os from "node:os"
@@ -406,14 +407,23 @@ const contents = Sequoia.endpoint(service, resource)
 
 type SdkProgram = Effect.Effect<number, SequoiaError.SequoiaError, Sequoia.Services>
 
+/**
+ * The SDK as measured: `SequoiaNode.layer` (its undici wire). With `platform`, the core client over
+ * `@effect/platform-node`'s undici `HttpClient` instead, as an application that brings its own `HttpClient` has it.
+ */
 const sdkRuntime = (
   registryUrl: string,
-  credential: { readonly clientId: string; readonly clientSecret: string }
-) =>
-  ManagedRuntime.make(SequoiaNode.layer({
+  credential: { readonly clientId: string; readonly clientSecret: string },
+  platform = false
+) => {
+  const options = {
     registryUrl,
     auth: Auth.clientGrant({ clientId: credential.clientId, clientSecret: credential.clientSecret })
-  }))
+  }
+  return ManagedRuntime.make(
+    platform ? Sequoia.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)) : SequoiaNode.layer(options)
+  )
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Measuring
@@ -446,8 +456,13 @@ const timed = async (emulator: EmulatorProcess, work: () => Promise<number>): Pr
   return { ms, items, peakRssMb, cpuMs: (used.user + used.system) / 1000, stats: await emulator.stats() }
 }
 
-const runSdk = async (emulator: EmulatorProcess, program: SdkProgram, expected: number): Promise<Run> => {
-  const runtime = sdkRuntime(emulator.ready.registryUrl, emulator.credentials())
+const runSdk = async (
+  emulator: EmulatorProcess,
+  program: SdkProgram,
+  expected: number,
+  platform = false
+): Promise<Run> => {
+  const runtime = sdkRuntime(emulator.ready.registryUrl, emulator.credentials(), platform)
   try {
     await runtime.runtime()
     const run = await timed(emulator, () => runtime.runPromise(program))
@@ -760,9 +775,21 @@ const readWorkload = async (args: Args, emulator: EmulatorProcess, sizes: Sizes,
     const row = ratioRow(3, `${count.toLocaleString("en")} sequential reads`, m, inOrder)
     const perRead = (runs: ReadonlyArray<Run>) =>
       runs.length === 0 ? "—" : `${((median(runs.map((r) => r.ms)) * 1000) / count).toFixed(0)} µs`
+    const overPlatform = await alternate(
+      args,
+      () => runSdk(emulator, program, count, true),
+      () => runBaseline(emulator, baseline, count)
+    )
     return {
       ...row,
-      details: [...row.details, `per read: SDK ${perRead(m.sdk)}, baseline ${perRead(m.baseline)}`]
+      details: [
+        ...row.details,
+        `per read: SDK ${perRead(m.sdk)}, baseline ${perRead(m.baseline)}`,
+        `over @effect/platform-node's undici HttpClient instead of the Node package's wire: SDK ${
+          medianMs(overPlatform.sdk)
+        }, baseline ${medianMs(overPlatform.baseline)}, SDK/baseline ${ratioOf(overPlatform)?.toFixed(2) ?? "—"}, ` +
+        `client CPU SDK ${medianCpu(overPlatform.sdk)}`
+      ]
     }
   }
   const viaForEach = await alternate(

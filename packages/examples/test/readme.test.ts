@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { ESLint } from "eslint"
 import { execFile } from "node:child_process"
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises"
 import * as path from "node:path"
@@ -47,4 +48,19 @@ describe("README", () => {
     })
     expect(output.split("\n").filter((line) => /error TS/.test(line))).toEqual([])
   }, 120_000)
+
+  it("every ```ts block is formatted as the project's lint requires, so it can be pasted into the repo", async () => {
+    const readme = await readFile(path.join(root, "README.md"), "utf8")
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
+    const eslint = new ESLint({ cwd: root })
+    const problems: Array<string> = []
+    for (const [i, code] of blocks.entries()) {
+      // a path the project's ESLint config covers; the file need not exist
+      const [result] = await eslint.lintText(code, { filePath: path.join(root, "packages/examples/src/readme.ts") })
+      for (const message of result!.messages.filter((m) => m.ruleId === "@effect/dprint")) {
+        problems.push(`block ${i + 1}, line ${message.line}: ${message.message.slice(0, 120)}`)
+      }
+    }
+    expect(problems).toEqual([])
+  }, 60_000)
 })

@@ -14,7 +14,20 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Data, Deferred, Effect, Layer, Metric, Option, Redacted, SynchronizedRef } from "effect"
+import {
+  Cause,
+  Clock,
+  Context,
+  Data,
+  Deferred,
+  Effect,
+  Layer,
+  Metric,
+  Option,
+  Redacted,
+  type Scope,
+  SynchronizedRef
+} from "effect"
 import * as Tracing from "./internal/tracing.js"
 import * as Metrics from "./Metrics.js"
 import { Registry } from "./Registry.js"
@@ -417,6 +430,17 @@ export interface Service {
  */
 export class Auth extends Context.Tag("@sequoia-sdk/client/Auth")<Auth, Service>() {}
 
+/** An http(s) URL with no user information (which would be a secret in every error and span). */
+const plainHttpUrl = (url: string): boolean => {
+  try {
+    const parsed = new URL(url)
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.username === "" &&
+      parsed.password === ""
+  } catch {
+    return false
+  }
+}
+
 const credentials = new WeakMap<Token, Credential>()
 
 /** The `Authorization` credential of a token, made once per token. */
@@ -431,9 +455,10 @@ const bearer = (token: Token): Credential => {
 
 const grantCredentials = (
   config: ClientGrant
-): Effect.Effect<Credentials, SequoiaError, Transport | Registry | TokenCache> =>
+): Effect.Effect<Credentials, SequoiaError, Transport | Registry | TokenCache | Scope.Scope> =>
   Effect.gen(function*() {
     const transport = yield* Transport
+    const scope = yield* Effect.scope
     const tokenUrl = config.tokenUrl ??
       `${yield* Effect.flatMap(Registry, (registry) => registry.location("identity"))}/oauth/token`
     const slot = yield* Effect.flatMap(
@@ -471,7 +496,8 @@ const grantCredentials = (
           idempotent: true,
           headers: { authorization: Redacted.value(basic) },
           body: { _tag: "Form", value: [["grant_type", "client_credentials"]] },
-          what: "token response"
+          what: "token response",
+          secretBody: true
         }).pipe(
           Effect.catchTag("HttpError", (e) => {
             const body = (typeof e.body === "object" && e.body !== null ? e.body : {}) as Record<string, unknown>
@@ -509,7 +535,7 @@ const grantCredentials = (
         ? s.token.value
         : undefined
 
-    const renew: Effect.Effect<Credential, SequoiaError> = Effect.gen(function*() {
+    const renewToken: Effect.Effect<Token, SequoiaError> = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       const fresh = yield* Deferred.make<Token, SequoiaError>()
       const plan = yield* SynchronizedRef.modify(slot, (s): readonly [
@@ -526,22 +552,31 @@ const grantCredentials = (
         const generation = s.generation + 1
         return [{ _tag: "Fetch", generation }, { token: Option.none(), inflight: Option.some(fresh), generation }]
       })
-      if (plan._tag === "Use") return bearer(plan.token)
-      if (plan._tag === "Wait") return bearer(yield* Deferred.await(plan.deferred))
-      // The request runs in its own fiber, so a caller that is interrupted does not leave the waiters hanging.
+      if (plan._tag === "Use") return plan.token
+      if (plan._tag === "Wait") {
+        // Another client sharing the cache may be closed while its request runs: its interruption is no
+        // answer, so ask again.
+        return yield* Deferred.await(plan.deferred).pipe(
+          Effect.catchAllCause((cause) =>
+            Cause.isInterruptedOnly(cause) ? Effect.suspend(() => renewToken) : Effect.failCause(cause)
+          )
+        )
+      }
+      // The request runs in a fiber of this client's scope, so a caller that is interrupted does not leave the
+      // waiters hanging, and closing the client (dispose) ends it, its retries and their waits included.
       yield* fetchToken(plan.generation).pipe(
-        Effect.exit,
-        Effect.flatMap((exit) =>
+        Effect.onExit((exit) =>
           SynchronizedRef.update(slot, (s) => ({
             ...s,
             inflight: Option.none(),
             token: exit._tag === "Success" ? Option.some(exit.value) : s.token
           })).pipe(Effect.zipRight(Deferred.done(fresh, exit)))
         ),
-        Effect.forkDaemon
+        Effect.forkIn(scope)
       )
-      return bearer(yield* Deferred.await(fresh))
+      return yield* Deferred.await(fresh)
     })
+    const renew = Effect.map(renewToken, bearer)
 
     // The common case, a valid token in the cache, reads it without taking the slot's lock.
     const get: Effect.Effect<Credential, SequoiaError> = Effect.clockWith((clock) =>
@@ -577,7 +612,9 @@ const grantCredentials = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (config: AuthConfig): Effect.Effect<Service, SequoiaError, Transport | Registry | TokenCache> =>
+export const make = (
+  config: AuthConfig
+): Effect.Effect<Service, SequoiaError, Transport | Registry | TokenCache | Scope.Scope> =>
   Effect.gen(function*() {
     switch (config._tag) {
       case "ClientGrant": {
@@ -586,6 +623,12 @@ export const make = (config: AuthConfig): Effect.Effect<Service, SequoiaError, T
         }
         if (Redacted.value(config.clientSecret) === "") {
           return yield* new InvalidConfig({ setting: "auth.clientSecret", detail: "is empty" })
+        }
+        if (config.tokenUrl !== undefined && !plainHttpUrl(config.tokenUrl)) {
+          return yield* new InvalidConfig({
+            setting: "auth.tokenUrl",
+            detail: "is not an http(s) URL without a user name or password (the URL is not shown)"
+          })
         }
         return { config, credentials: yield* grantCredentials(config) }
       }
@@ -631,4 +674,4 @@ export const make = (config: AuthConfig): Effect.Effect<Service, SequoiaError, T
  * @category layers
  */
 export const layer = (config: AuthConfig): Layer.Layer<Auth, SequoiaError, Transport | Registry | TokenCache> =>
-  Layer.effect(Auth, make(config))
+  Layer.scoped(Auth, make(config))

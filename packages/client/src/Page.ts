@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Effect, Predicate } from "effect"
-import { appendQuery, encodeValue, hasDotSegment, hasQueryKey } from "./internal/url.js"
+import { appendQuery, encodeValue, hasDotSegment, hasQueryKey, redactUrl } from "./internal/url.js"
 import { DecodeError, LinkedFailure } from "./SequoiaError.js"
 
 /**
@@ -114,23 +114,29 @@ export const resolveLink = (
   link: string,
   owner: string | undefined
 ): { readonly url: string } | { readonly error: string } => {
+  // A fragment names a part of a document: it is never sent, and the owner must not land inside it.
+  const hash = link.indexOf("#")
+  const bare = hash < 0 ? link : link.slice(0, hash)
   let url: string
   try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(link)) {
-      const parsed = new URL(link)
+    if (/^[a-z][a-z0-9+.-]*:/i.test(bare)) {
+      const parsed = new URL(bare)
       if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-        return { error: `the link ${link} is not an http(s) URL` }
+        return { error: `the link ${redactUrl(link)} is not an http(s) URL` }
+      }
+      if (parsed.username !== "" || parsed.password !== "") {
+        return { error: `the link ${redactUrl(link)} holds a user name or password` }
       }
       if (parsed.origin !== new URL(location).origin) {
         return { error: `the link ${link} points to another origin than the service (${location})` }
       }
-      url = link
+      url = bare
     } else {
-      url = location.replace(/\/+$/, "") + (link.startsWith("/") ? link : `/${link}`)
+      url = location.replace(/\/+$/, "") + (bare.startsWith("/") ? bare : `/${bare}`)
       new URL(url)
     }
   } catch {
-    return { error: `the link ${JSON.stringify(link)} is not a valid URL` }
+    return { error: `the link ${JSON.stringify(redactUrl(link))} is not a valid URL` }
   }
   if (hasDotSegment(url.slice(url.indexOf("//") + 2).replace(/^[^/]*/, ""))) {
     return { error: `the link ${link} has "." or ".." segments` }

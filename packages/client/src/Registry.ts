@@ -7,6 +7,7 @@
  */
 import { Context, Effect, Layer, ParseResult, Ref, Schema } from "effect"
 import * as Tracing from "./internal/tracing.js"
+import { redactUrl } from "./internal/url.js"
 import { DecodeError, type InvalidConfig, type SequoiaError, ServiceNotFound } from "./SequoiaError.js"
 import { Transport } from "./Transport.js"
 
@@ -121,13 +122,14 @@ const decode = (url: string, body: unknown): Effect.Effect<ReadonlyMap<string, S
           if (location.search !== "" || location.hash !== "" || entry.location.includes("?")) {
             throw new Error("has a query or a fragment")
           }
+          if (location.username !== "" || location.password !== "") throw new Error("has user information")
         } catch {
           return Effect.fail(
             new DecodeError({
               what: "registry response",
               where: url,
-              detail: `service "${entry.name}" has location "${entry.location}", which is not an http(s) URL ` +
-                "without query or fragment"
+              detail: `service "${entry.name}" has location "${redactUrl(entry.location)}", which is not an http(s) ` +
+                "URL without user information, query or fragment"
             })
           )
         }

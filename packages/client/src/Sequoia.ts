@@ -146,6 +146,14 @@ const checkRegistryUrl = (url: string): Effect.Effect<string, InvalidConfig> => 
   try {
     const parsed = new URL(url)
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error()
+    if (parsed.username !== "" || parsed.password !== "") {
+      return Effect.fail(
+        new InvalidConfig({
+          setting: "registryUrl",
+          detail: "holds a user name or password (the URL is not shown); give credentials in `auth`"
+        })
+      )
+    }
     if (parsed.pathname.split("/").filter((s) => s !== "").length === 0) {
       return Effect.fail(
         new InvalidConfig({ setting: "registryUrl", detail: `${url} does not end with /services/<owner>` })

@@ -14,6 +14,7 @@ import {
   Context,
   Duration,
   Effect,
+  type Fiber,
   FiberRef,
   Layer,
   Metric,
@@ -163,6 +164,8 @@ export interface RequestSpec {
     | undefined
   /** What the body is, for decode errors ("page of contents"). */
   readonly what?: string | undefined
+  /** The answer may hold a secret (a token): a body that cannot be parsed is not quoted in the error. */
+  readonly secretBody?: boolean | undefined
 }
 
 /**
@@ -302,9 +305,14 @@ export interface WireRequest {
  */
 export interface WireResponse {
   readonly status: number
-  /** Header names in lower case; repeated headers joined with `, `. */
+  /**
+   * Header names in lower case. A repeated header is joined with `, `, except those that take one value
+   * (`location`, `retry-after`, `content-type`, `content-length`, `x-correlation-id`): the first one counts.
+   */
   readonly headers: Readonly<Record<string, string>>
   readonly text: string
+  /** Set when the body is not valid UTF-8 (`text` then holds replacement characters): a decode error. */
+  readonly invalidUtf8?: boolean | undefined
 }
 
 /**
@@ -380,6 +388,7 @@ interface Attempt {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly text: string
+  readonly invalidUtf8?: boolean | undefined
 }
 
 const codeOf = (error: unknown): { code: string; message: string } => {
@@ -459,11 +468,16 @@ const originOf = (url: string): string => {
 const validHeader = (name: string, value: string): boolean =>
   /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && typeof value === "string" && /^[\t\x20-\x7e\x80-\xff]*$/.test(value)
 
-const parseBody = (text: string): { ok: true; value: unknown } | { ok: false; detail: string } => {
+const parseBody = (
+  text: string,
+  secret: boolean
+): { ok: true; value: unknown } | { ok: false; detail: string } => {
   if (text.length === 0) return { ok: true, value: undefined }
   try {
     return { ok: true, value: JSON.parse(text) }
   } catch (e) {
+    // The parser's own message quotes the text around the fault: it goes only where the body may be shown.
+    if (secret) return { ok: false, detail: `not JSON (${text.length} characters; not shown, as it may hold a secret)` }
     const start = text.slice(0, 60).replace(/\s+/g, " ")
     return { ok: false, detail: `not JSON (${e instanceof Error ? e.message : "parse error"}); it starts "${start}"` }
   }
@@ -477,12 +491,15 @@ const retryAfterMillis = (value: string | undefined, now: number): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-/** Adds an event to the current span, if there is one. */
+/** Adds an event to the SDK's current span, when a tracer records it (never to a caller's span otherwise). */
 const spanEvent = (name: string, attributes: Record<string, unknown>) =>
-  Effect.flatMap(Clock.currentTimeNanos, (now) =>
-    Effect.map(Effect.option(Effect.currentSpan), (span) => {
-      if (Option.isSome(span)) span.value.event(name, now, attributes)
-    }))
+  Effect.withFiberRuntime<void>((fiber) => {
+    const span = fiber.currentSpan
+    if (Tracing.recording(fiber) && span !== undefined && span._tag === "Span") {
+      span.event(name, Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
+    }
+    return Effect.void
+  })
 
 /**
  * Decides whether a failure may be retried, following the method × failure table of the README.
@@ -602,6 +619,8 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
       requestCounter(method, status === undefined ? "error" : String(status)).unsafeUpdate(1, labels)
     }
 
+    const timedOut = (method: Method, url: string) => new RequestTimeout({ method, url: redactUrl(url), timeoutMillis })
+
     /**
      * One exchange through the wire, in a single step of the fiber: the deadline is a timer of its own and
      * the metrics are updated when it settles. The deadline bounds real I/O, so it runs on a real timer and
@@ -609,14 +628,16 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
      */
     const viaWire = (
       direct: WireService,
-      request: WireRequest
+      request: WireRequest,
+      deadline: number | undefined
     ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> =>
       Effect.withFiberRuntime((fiber) => {
         const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
         const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        const { method, url } = request
+        const started = clock.unsafeCurrentTimeMillis()
+        if (deadline !== undefined && started >= deadline) return Effect.fail(timedOut(method, url))
         return Effect.async<Attempt, ConnectionError | RequestTimeout>((resume) => {
-          const { method, url } = request
-          const started = clock.unsafeCurrentTimeMillis()
           let settled = false
           const settle = (
             status: number | undefined,
@@ -628,16 +649,22 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
             record(labels, method, status, clock.unsafeCurrentTimeMillis() - started)
             resume(outcome)
           }
-          const timer = timerMillis === undefined ? undefined : setTimeout(() => {
-            settle(undefined, Effect.fail(new RequestTimeout({ method, url: redactUrl(url), timeoutMillis })))
+          const timer = deadline === undefined ? undefined : setTimeout(() => {
+            settle(undefined, Effect.fail(timedOut(method, url)))
             abort()
-          }, timerMillis)
+          }, deadline - started)
           const abort = direct.send(
             request,
             (response) =>
               settle(
                 response.status,
-                Effect.succeed({ status: response.status, url, headers: response.headers, text: response.text })
+                Effect.succeed({
+                  status: response.status,
+                  url,
+                  headers: response.headers,
+                  text: response.text,
+                  invalidUtf8: response.invalidUtf8
+                })
               ),
             (cause) =>
               settle(undefined, Effect.fail(connectionError(method, redactUrl(url), cause, "send failed", false)))
@@ -652,7 +679,10 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
       })
 
     /** One exchange through the platform's `HttpClient`, under the same deadline. */
-    const viaPlatform = (request: WireRequest): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
+    const viaPlatform = (
+      request: WireRequest,
+      deadline: number | undefined
+    ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
       const { method, url } = request
       const shown = redactUrl(url)
       let platformRequest = HttpClientRequest.setHeaders(HttpClientRequest.make(method)(url), request.headers)
@@ -672,9 +702,10 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
         const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
         const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
         const started = clock.unsafeCurrentTimeMillis()
-        const timed = timerMillis === undefined ? exchange : Effect.timeoutFail(exchange, {
-          duration: Duration.millis(timerMillis),
-          onTimeout: () => new RequestTimeout({ method, url: shown, timeoutMillis })
+        if (deadline !== undefined && started >= deadline) return Effect.fail(timedOut(method, url))
+        const timed = deadline === undefined ? exchange : Effect.timeoutFail(exchange, {
+          duration: Duration.millis(deadline - started),
+          onTimeout: () => timedOut(method, url)
         })
         return Effect.onExit(timed, (exit) =>
           Effect.sync(() =>
@@ -690,23 +721,39 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
 
     /**
      * Through the wire, an attempt is a client span of its own when a tracer records it (the platform's client
-     * makes the same span on its path), and the request carries that span's `traceparent`.
+     * makes the same span on its path). As on the platform's path, the request carries the current span's
+     * trace context (`traceparent` and `b3`) unless `HttpClient.currentTracerPropagation` is off or the
+     * tracer is disabled: under Effect's built-in tracer that is the caller's span, when there is one.
      */
-    const exchange = (request: WireRequest): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
-      if (wire === undefined) return viaPlatform(request)
+    const exchange = (
+      request: WireRequest,
+      deadline: number | undefined
+    ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
+      if (wire === undefined) return viaPlatform(request, deadline)
       const direct = wire
-      return Effect.withFiberRuntime((fiber) => {
-        if (!Tracing.recording(fiber)) return viaWire(direct, request)
-        const attempt = Effect.withFiberRuntime<Attempt, ConnectionError | RequestTimeout>((inner) => {
-          const span = inner.currentSpan
-          const headers = span === undefined ? request.headers : {
+      const propagated = (fiber: Fiber.RuntimeFiber<unknown, unknown>): WireRequest => {
+        const span = fiber.currentSpan
+        if (
+          span === undefined || !fiber.getFiberRef(HttpClient.currentTracerPropagation) ||
+          !fiber.getFiberRef(FiberRef.currentTracerEnabled)
+        ) return request
+        const sampled = span.sampled ? "1" : "0"
+        return {
+          ...request,
+          headers: {
             ...request.headers,
-            traceparent: `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
+            traceparent: `00-${span.traceId}-${span.spanId}-0${sampled}`,
+            b3: `${span.traceId}-${span.spanId}-${sampled}`
           }
-          return viaWire(direct, { ...request, headers }).pipe(
+        }
+      }
+      return Effect.withFiberRuntime((fiber) => {
+        if (!Tracing.recording(fiber)) return viaWire(direct, propagated(fiber), deadline)
+        const attempt = Effect.withFiberRuntime<Attempt, ConnectionError | RequestTimeout>((inner) =>
+          viaWire(direct, propagated(inner), deadline).pipe(
             Effect.tap((result) => Effect.annotateCurrentSpan("http.response.status_code", result.status))
           )
-        })
+        )
         return Effect.withSpan(attempt, `http.client ${request.method}`, {
           kind: "client",
           captureStackTrace: false,
@@ -715,12 +762,16 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
       })
     }
 
-    /** Sends once, following redirects, and reads the whole body, under the timeout. */
+    /**
+     * Sends once, following redirects, and reads the whole body. The timeout bounds the whole attempt,
+     * redirect hops included; each hop counts as one request in the metrics.
+     */
     const sendOnce = (
       spec: RequestSpec,
       body: EncodedBody | undefined,
       credential: Credential | undefined,
-      correlationId: string | undefined
+      correlationId: string | undefined,
+      deadline: number | undefined
     ): Effect.Effect<Attempt, ConnectionError | RequestTimeout | TooManyRedirects> => {
       const callerHeaders = spec.headers
       const firstHeaders = (): Record<string, string> => {
@@ -743,7 +794,7 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
           ? firstHeaders()
           : { "user-agent": userAgent, accept: contentType }
         if (withBody !== undefined) headers["content-type"] = withBody.contentType
-        return exchange({ method, url, headers, body: withBody?.text }).pipe(
+        return exchange({ method, url, headers, body: withBody?.text }, deadline).pipe(
           Effect.flatMap((attempt) => {
             const location = attempt.headers["location"]
             if (!redirectStatuses.has(attempt.status) || location === undefined) return Effect.succeed(attempt)
@@ -754,6 +805,7 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
             try {
               const parsed = new URL(location, url)
               if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return Effect.succeed(attempt)
+              parsed.hash = ""
               next = parsed.toString()
             } catch {
               return Effect.succeed(attempt)
@@ -794,19 +846,20 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
         if (body instanceof InvalidRequest) return Effect.fail(body)
         const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
         const correlationId = spec.correlationId ?? Correlation.unsafeNext(correlation)
-        return loop(spec, body, clock.unsafeCurrentTimeMillis(), correlationId)
+        return loop(spec, body, clock, correlationId)
       })
 
     const loop = (
       spec: RequestSpec,
       body: EncodedBody | undefined,
-      started: number,
+      clock: Clock.Clock,
       correlationId: string | undefined
     ): Effect.Effect<Response, SequoiaError> =>
       Effect.gen(function*() {
         const policy = spec.retry === undefined ? clientPolicy : RetryPolicy.resolve(spec.retry)
         const idempotent = spec.idempotent ?? spec.method === "GET"
         const shown = redactUrl(spec.url)
+        const started = clock.unsafeCurrentTimeMillis()
         let tries = 0
         let replays = 0
         let scheduleState: unknown = policy.waits.initial
@@ -823,15 +876,28 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
             checkedCredentials.add(credential)
           }
           tries++
-          const outcome = yield* Effect.either(sendOnce(spec, body, credential, correlationId))
+          const outcome = yield* Effect.either(sendOnce(
+            spec,
+            body,
+            credential,
+            correlationId,
+            timerMillis === undefined ? undefined : clock.unsafeCurrentTimeMillis() + timerMillis
+          ))
           let error: SequoiaError
           let retryAfter: string | undefined
           let lastSuccess: Response | undefined
           if (outcome._tag === "Right") {
             const attempt = outcome.right
-            const parsed = parseBody(attempt.text)
+            const parsed = parseBody(attempt.text, spec.secretBody === true)
             const responseId = attempt.headers["x-correlation-id"]
             if (attempt.status >= 200 && attempt.status < 300) {
+              if (attempt.invalidUtf8 === true) {
+                return yield* new DecodeError({
+                  what: spec.what ?? "response body",
+                  where: shown,
+                  detail: "the body is not valid UTF-8"
+                })
+              }
               if (!parsed.ok) {
                 return yield* new DecodeError({
                   what: spec.what ?? "response body",
@@ -880,7 +946,7 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
                 status: attempt.status,
                 method: spec.method,
                 url: shown,
-                body: parsed.ok ? parsed.value : attempt.text.slice(0, 2000),
+                body: parsed.ok ? parsed.value : spec.secretBody === true ? "(not shown)" : attempt.text.slice(0, 2000),
                 requestCorrelationId: correlationId,
                 responseCorrelationId: responseId
               })

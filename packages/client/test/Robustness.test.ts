@@ -149,3 +149,115 @@ describe.each(httpClients)("hostile answers over %s", (_name, client) => {
       expect(duplicate.message).toContain("listed twice")
     }).pipe(Effect.scoped))
 })
+
+describe.each(httpClients)("secrets and links, over %s", (_name, client) => {
+  it.live("a token answer that is not JSON is refused without quoting it", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator()
+      const token = "tok-SUPERSECRET-123"
+      e.fault({ service: "identity", action: { bodyText: `access_token=${token}&token_type=bearer&expires_in=3600` } })
+      const error = yield* contents.read(e.owner, firstRef(e)).pipe(
+        Effect.provide(clientLayer(e, client, { retry: { maxTries: 1 } })),
+        Effect.flip
+      )
+      expect(error._tag).toBe("DecodeError")
+      for (const shown of [error.message, JSON.stringify(error), inspect(error, { depth: 10 })]) {
+        expect(shown).not.toContain(token)
+        expect(shown).not.toContain("access_tok")
+      }
+    }).pipe(Effect.scoped))
+
+  it.live("user information in the registry URL, the token URL, a registry location or a link is refused unshown", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator()
+      const withPassword = (url: string) => url.replace("http://", "http://admin:HUNTER2@")
+      const results: Array<string> = []
+      const record = (error: { readonly _tag: string; readonly message: string }) => {
+        results.push(`${error._tag}`)
+        expect(JSON.stringify(error) + error.message).not.toContain("HUNTER2")
+      }
+      record(
+        yield* Sequoia.registry.pipe(
+          Effect.provide(clientLayer(e, client, { registryUrl: withPassword(e.registryUrl) })),
+          Effect.flip
+        )
+      )
+      record(
+        yield* contents.read(e.owner, firstRef(e)).pipe(
+          Effect.provide(clientLayer(e, client, {
+            auth: Auth.clientGrant({
+              ...e.credentials,
+              tokenUrl: withPassword(`${e.location("identity")}/oauth/token`)
+            })
+          })),
+          Effect.flip
+        )
+      )
+      const registry = {
+        services: [{ name: "metadata", location: withPassword(e.location("metadata")), owner: "root", title: "M" }]
+      }
+      e.fault({ service: "registry", times: 1, action: { bodyText: JSON.stringify(registry) } })
+      record(yield* Sequoia.registry.pipe(Effect.provide(clientLayer(e, client)), Effect.flip))
+      const page = (link: string) => JSON.stringify({ meta: { continue: link }, contents: [{ ref: `${e.owner}:x` }] })
+      e.fault({
+        service: "metadata",
+        times: 1,
+        action: { bodyText: page(withPassword(`${e.location("metadata")}/data/contents?continue=y`)) }
+      })
+      record(
+        yield* contents.browse(e.owner).pages.pipe(Stream.runDrain, Effect.provide(clientLayer(e, client)), Effect.flip)
+      )
+      expect(results).toEqual(["InvalidConfig", "InvalidConfig", "DecodeError", "DecodeError"])
+    }).pipe(Effect.scoped))
+
+  it.live("a continue link with a fragment is followed without it, with the owner added once", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator({ seed: "empty" })
+      e.generate("metadata", "contents", 3)
+      const page = JSON.stringify({
+        meta: { continue: "/data/contents?continue=abc#part" },
+        contents: [{ ref: "x:1" }]
+      })
+      e.fault({ service: "metadata", times: 1, action: { bodyText: page } })
+      yield* contents.browse(e.owner).pages.pipe(Stream.runDrain, Effect.provide(clientLayer(e, client)), Effect.ignore)
+      const second = e.requests({ service: "metadata" })[1]!
+      expect(second.query.filter(([k]) => k === "owner")).toEqual([["owner", e.owner]])
+      expect(second.query.filter(([k]) => k === "continue")).toEqual([["continue", "abc"]])
+      expect(second.url).not.toContain("#")
+    }).pipe(Effect.scoped))
+
+  it.live("the request timeout bounds a whole redirect chain, not each hop", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator()
+      const self = `${e.location("metadata")}/data/contents/${firstRef(e)}?owner=${e.owner}`
+      e.fault({ service: "metadata", times: 10, action: { status: 302, headers: { location: self }, delayMs: 400 } })
+      const error = yield* contents.read(e.owner, firstRef(e)).pipe(
+        Effect.provide(clientLayer(e, client, { requestTimeout: "1 second", retry: { maxTries: 1 } })),
+        Effect.flip
+      )
+      expect(error._tag).toBe("RequestTimeout")
+      expect(e.requests({ service: "metadata" }).length).toBeLessThanOrEqual(3)
+    }).pipe(Effect.scoped))
+})
+
+describe("closing a client", () => {
+  it.live("ends its token request and that request's retries: nothing is sent after dispose()", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator()
+      e.fault({ service: "identity", times: Infinity, action: { status: 503 } })
+      const sequoia = Sequoia.runtime({
+        registryUrl: e.registryUrl,
+        auth: Auth.clientGrant(e.credentials),
+        tokenCache: "isolated",
+        retry: { maxTries: 20, interval: 0.2 }
+      })
+      const read = sequoia.runPromise(contents.read(e.owner, firstRef(e))).then(() => "read", (error) => error._tag)
+      yield* Effect.sleep("700 millis")
+      yield* Effect.promise(() => sequoia.dispose())
+      const atDispose = e.requests({ service: "identity" }).length
+      expect(atDispose).toBeGreaterThan(0)
+      yield* Effect.sleep("1 second")
+      expect(e.requests({ service: "identity" }).length).toBe(atDispose)
+      expect(yield* Effect.promise(() => read)).not.toBe("read")
+    }).pipe(Effect.scoped))
+})

@@ -8,6 +8,7 @@ import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Auth, Sequoia, SequoiaConfig, SequoiaError, Transport } from "@sequoia-sdk/client"
 import { Context, Effect, Layer, Redacted } from "effect"
+import { isUtf8 } from "node:buffer"
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici"
 import * as MutualTls from "./MutualTls.js"
 
@@ -81,10 +82,12 @@ const makeDispatcher = (options: ConnectionOptions): Effect.Effect<Dispatcher, S
     return new ProxyAgent(tls === undefined ? { uri } : { uri, requestTls: tls })
   })
 
-/** Splits an absolute URL into undici's origin and path; `undefined` for one that needs the full parser. */
+/** Splits an absolute URL into undici's origin and path; `undefined` for one the URL parser refuses. */
 const splitUrl = (url: string): { readonly origin: string; readonly path: string } | undefined => {
-  // Plain printable ASCII goes as it is; anything else is left to the URL parser, which percent-encodes it.
-  const match = /^(https?:\/\/[\w.:[\]-]+)([/?][\x21\x22\x24-\x7e]*)?(?:#.*)?$/i.exec(url)
+  // What needs no normalising goes as it is: an http(s) origin, then only characters of RFC 3986 that the URL
+  // parser leaves alone. Anything else (a space, "é", a backslash, a quote, user information) goes through the
+  // parser, which percent-encodes or normalises it as the platform's clients do.
+  const match = /^(https?:\/\/[\w.:[\]-]+)([/?][\w\-.~:/?@!$&()*+,;=%]*)?(?:#.*)?$/i.exec(url)
   if (match === null) {
     try {
       const parsed = new URL(url)
@@ -98,6 +101,15 @@ const splitUrl = (url: string): { readonly origin: string; readonly path: string
 }
 
 const invalidUrl = (): Error => Object.assign(new TypeError("invalid URL"), { code: "ERR_INVALID_URL" })
+
+/** Response headers that take one value: when a server repeats one, the first counts. */
+const singleValued = new Set(["location", "retry-after", "content-type", "content-length", "x-correlation-id"])
+
+/**
+ * The longest body kept: about the longest string the JavaScript engine can make. A larger one is cut off at
+ * this size, rather than read whole only to fail when it is decoded.
+ */
+const maxBodyBytes = 0x1fffffe8
 
 /**
  * Sends straight through the dispatcher with a handler of its own, which keeps the body as bytes and decodes
@@ -114,8 +126,9 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
     let done = false
     let abortExchange: ((reason?: Error) => void) | undefined
     let status = 0
-    let headers: Record<string, string> = {}
+    let headers: Record<string, string> = Object.create(null)
     const chunks: Array<Buffer> = []
+    let bytes = 0
     const fail = (cause: unknown) => {
       if (done) return
       done = true
@@ -129,26 +142,42 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
       onHeaders: (statusCode, rawHeaders) => {
         if (statusCode < 200) return true
         status = statusCode
-        headers = {}
+        headers = Object.create(null)
         for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
           const name = rawHeaders[i]!.toString("latin1").toLowerCase()
           const value = rawHeaders[i + 1]!.toString("latin1")
           const seen = headers[name]
-          headers[name] = seen === undefined ? value : `${seen}, ${value}`
+          if (seen === undefined) headers[name] = value
+          else if (!singleValued.has(name)) headers[name] = `${seen}, ${value}`
         }
         return true
       },
       onData: (chunk) => {
+        bytes += chunk.length
+        if (bytes > maxBodyBytes) {
+          fail(
+            Object.assign(new Error(`the body is larger than ${maxBodyBytes} bytes`), { code: "ERR_BODY_TOO_LARGE" })
+          )
+          abortExchange?.()
+          return false
+        }
         chunks.push(chunk)
         return true
       },
       onComplete: () => {
         if (done) return
+        let response: Transport.WireResponse
+        try {
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+          let text = body.toString("utf8")
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+          response = isUtf8(body) ? { status, headers, text } : { status, headers, text, invalidUtf8: true }
+        } catch (cause) {
+          fail(cause)
+          return
+        }
         done = true
-        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-        let text = bytes.toString("utf8")
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-        onResponse({ status, headers, text })
+        onResponse(response)
       },
       onError: fail
     }

@@ -94,18 +94,35 @@ describe("the Node client's wire", () => {
       expect(read.attributes.get("sequoia.owner")).toBe(e.owner)
     }))
 
-  it.scoped("under Effect's built-in tracer: no SDK spans, no traceparent, the caller's span left alone", () =>
+  it.scoped("under Effect's built-in tracer: no SDK spans; the caller's span is propagated and left alone", () =>
     Effect.gen(function*() {
       const e = yield* emulator
+      e.fault({ service: "metadata", times: 1, action: { status: 503 } })
+      const layer = SequoiaNode.layer({ ...options(e), correlationId: "corr-9" })
       const caller = yield* contents.read(e.owner, firstRef(e)).pipe(
-        Effect.provide(SequoiaNode.layer({ ...options(e), correlationId: "corr-9" })),
+        Effect.provide(layer),
         Effect.zipRight(Effect.currentSpan),
         Effect.withSpan("caller")
       )
       expect(caller.name).toBe("caller")
       expect(caller.attributes.get("sequoia.correlation_id")).toBeUndefined()
+      // the retry after the 503 adds no event to the caller's span either (the built-in span keeps its events)
+      expect((caller as unknown as { readonly events: ReadonlyArray<unknown> }).events).toEqual([])
       const sent = e.requests({ service: "metadata" })
-      expect(sent[0]!.headers["traceparent"]).toBeUndefined()
+      expect(sent.map((r) => r.headers["traceparent"])).toEqual([
+        `00-${caller.traceId}-${caller.spanId}-01`,
+        `00-${caller.traceId}-${caller.spanId}-01`
+      ])
+      expect(sent[0]!.headers["b3"]).toBe(`${caller.traceId}-${caller.spanId}-1`)
       expect(sent[0]!.headers["x-correlation-id"]).toBe("corr-9")
+
+      e.clearRequests()
+      yield* contents.read(e.owner, firstRef(e)).pipe(Effect.provide(layer))
+      yield* contents.read(e.owner, firstRef(e)).pipe(
+        Effect.provide(layer),
+        Effect.withSpan("caller"),
+        Effect.locally(HttpClient.currentTracerPropagation, false)
+      )
+      expect(e.requests({ service: "metadata" }).map((r) => r.headers["traceparent"])).toEqual([undefined, undefined])
     }))
 })

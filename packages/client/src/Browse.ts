@@ -302,11 +302,11 @@ export const make = (options: {
         Tracing.withSpan(span, { "url.full": url })
       )
 
-    /** The main pages, requested one per pull. */
-    const mainPages = (): Stream.Stream<Page.Page, SequoiaError> => {
+    /** A run over the main pages: one step per page, which fetches it and says where the next one is. */
+    const mainSteps = () => {
       const seen = new Set<string>()
       let received = 0
-      return Stream.paginateEffect(firstUrl, (url) =>
+      return (url: string) =>
         Effect.gen(function*() {
           if (seen.has(url)) return yield* new PaginationLoop({ url, pages: seen.size })
           if (maxPages !== undefined && seen.size >= maxPages) {
@@ -320,8 +320,23 @@ export const make = (options: {
           const done = page.next === undefined ||
             (limitPages !== undefined && seen.size >= limitPages) ||
             (limitResources !== undefined && received >= limitResources)
-          return [page, done ? Option.none() : Option.some(page.next)] as const
-        }))
+          return [page, done ? Option.none<string>() : Option.some(page.next!)] as const
+        })
+    }
+
+    /** The main pages, requested one per pull. */
+    const mainPages = (): Stream.Stream<Page.Page, SequoiaError> => Stream.paginateEffect(firstUrl, mainSteps())
+
+    /**
+     * The main pages' resources, without read-ahead: each page's list is emitted as it is, so nothing holds on
+     * to the page (its inclusions, its meta, its raw body) while the next one is fetched.
+     */
+    const mainResources = (): Stream.Stream<Page.Resource, SequoiaError> => {
+      const step = mainSteps()
+      return Stream.paginateChunkEffect(
+        firstUrl,
+        (url) => Effect.map(step(url), ([page, next]) => [Chunk.unsafeFromArray(page.resources), next] as const)
+      )
     }
 
     /** A continuation the service left for an inclusion, followed to its end. */
@@ -354,7 +369,7 @@ export const make = (options: {
         }))
     }
 
-    return { firstUrl, ahead, limitResources, mainPages, continuation }
+    return { firstUrl, ahead, limitResources, mainPages, mainResources, continuation }
   })
 
   const attributes = { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
@@ -378,7 +393,9 @@ export const make = (options: {
   const firstPage = Effect.flatMap(setup, firstOf).pipe(Tracing.withSpan("Sequoia.browse.first", attributes))
 
   const resourcesOf = (run: Run) => {
-    const all = Stream.mapConcat(readAhead(run.mainPages(), run.ahead), (page) => page.resources)
+    const all = run.ahead === 0
+      ? run.mainResources()
+      : Stream.mapConcat(readAhead(run.mainPages(), run.ahead), (page) => page.resources)
     return run.limitResources === undefined ? all : Stream.take(all, run.limitResources)
   }
 

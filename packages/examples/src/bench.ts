@@ -2,13 +2,14 @@
  * `pnpm bench` (`node packages/examples/dist/bench.js`): the SDK against a raw undici baseline, on the same
  * Sequoia emulator, which runs in a child process (`bench-emulator.js`).
  *
- * Every workload runs SDK, baseline, SDK, baseline… for `--rounds` rounds (default 4, which keeps a full run near
- * 3 minutes on 2 cores); the first round is a warm-up and is discarded, the table shows medians of the others.
+ * Every workload runs SDK, baseline, SDK, baseline… for `--rounds` rounds (default 8, about 75 s for a full run on
+ * 2 cores); the first `--warmup` rounds (default 2) are discarded while the JIT compiles the hot paths of both
+ * sides, and the table shows medians of the others.
  * Each run gets its own client (its own connection pool, built before the clock starts: for the SDK the layer,
  * which loads the registry; for the baseline an undici `Agent` and a registry GET) and its own client
  * credentials, so the process-wide token cache is cold and both sides fetch exactly one token inside the measured time.
  *
- * Flags: `--quick` (tiny sizes, 2 rounds: a smoke test), `--rounds N`, `--only 1,3` (some workloads),
+ * Flags: `--quick` (tiny sizes, 2 rounds: a smoke test), `--rounds N`, `--warmup N`, `--only 1,3` (some workloads),
  * `--side sdk|baseline|both` (for profiling one side with `node --cpu-prof`), `--drain-baseline` (workload 5 also
  * drains with the baseline, for its time and memory: about 10 to 20 s more).
  * `--drain-child <json>` is internal: workload 5 re-runs this script with `node --expose-gc`.
@@ -93,6 +94,8 @@ type Side = "sdk" | "baseline" | "both"
 interface Args {
   readonly quick: boolean
   readonly rounds: number
+  /** Rounds discarded at the start of each workload. */
+  readonly warmup: number
   readonly only: ReadonlySet<number>
   readonly side: Side
   readonly drainBaseline: boolean
@@ -101,6 +104,7 @@ interface Args {
 const parseArgs = (argv: ReadonlyArray<string>): Args => {
   let quick = false
   let rounds: number | undefined
+  let warmup: number | undefined
   let only: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6])
   let side: Side = "both"
   let drainBaseline = false
@@ -114,6 +118,7 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
     if (arg === "--quick") quick = true
     else if (arg === "--drain-baseline") drainBaseline = true
     else if (arg === "--rounds") rounds = Number(value())
+    else if (arg === "--warmup") warmup = Number(value())
     else if (arg === "--only") only = new Set(value().split(",").map(Number))
     else if (arg === "--side") {
       const v = value()
@@ -121,11 +126,13 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
       side = v
     } else throw new Error(`unknown argument ${arg}`)
   }
-  const r = rounds ?? (quick ? 2 : 4)
-  if (!(Number.isInteger(r) && r >= 2 && r <= 20)) throw new Error("--rounds is an integer from 2 to 20")
+  const r = rounds ?? (quick ? 2 : 8)
+  if (!(Number.isInteger(r) && r >= 2 && r <= 30)) throw new Error("--rounds is an integer from 2 to 30")
+  const w = warmup ?? Math.min(2, r - 1)
+  if (!(Number.isInteger(w) && w >= 0 && w < r)) throw new Error("--warmup is an integer from 0 to rounds - 1")
   for (const n of only) if (!(n >= 1 && n <= 6)) throw new Error("--only takes workload numbers 1 to 6")
   // --quick drains with both sides: the smoke test goes through every code path
-  return { quick, rounds: r, only, side, drainBaseline: drainBaseline || quick }
+  return { quick, rounds: r, warmup: quick ? 1 : w, only, side, drainBaseline: drainBaseline || quick }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -488,7 +495,7 @@ const runBaseline = async (
   }
 }
 
-/** SDK, baseline, SDK, baseline…; the first round is dropped. */
+/** SDK, baseline, SDK, baseline…; the warm-up rounds are dropped. */
 const alternate = async (
   args: Args,
   first: () => Promise<Run>,
@@ -500,7 +507,7 @@ const alternate = async (
     if (args.side !== "baseline") a.push(await first())
     if (args.side !== "sdk") b.push(await second())
   }
-  return { sdk: a.slice(1), baseline: b.slice(1) }
+  return { sdk: a.slice(args.warmup), baseline: b.slice(args.warmup) }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -904,7 +911,7 @@ const readAheadWorkload = async (args: Args, emulator: EmulatorProcess, sizes: S
         on.push(await runSdk(emulator, program(withReadAhead), count))
         off.push(await runSdk(emulator, program(undefined), count))
       }
-      return { sdk: on.slice(1), baseline: off.slice(1) }
+      return { sdk: on.slice(args.warmup), baseline: off.slice(args.warmup) }
     } finally {
       await emulator.call({ op: "clearFaults" })
     }
@@ -989,8 +996,8 @@ const main = async (args: Args): Promise<number> => {
       }), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB`
     )
     console.log(
-      `- rounds: ${args.rounds}, alternating SDK and baseline; the first round is a warm-up and is discarded; ` +
-        `medians of the other ${args.rounds - 1}`
+      `- rounds: ${args.rounds}, alternating SDK and baseline; the first ${args.warmup} warm up the JIT and are ` +
+        `discarded; medians of the other ${args.rounds - args.warmup}`
     )
     console.log(
       "- SDK: `SequoiaNode.layer({ registryUrl, auth: Auth.clientGrant(…) })` with default options (undici Agent, " +

@@ -123,24 +123,35 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
       onError(invalidUrl())
       return () => {}
     }
-    let done = false
+    // undici may hold on to a handler until the connection's next request: once the exchange is over, the
+    // handler lets go of the body, the headers and the callbacks (and so of the fiber waiting on them).
+    let respond: ((response: Transport.WireResponse) => void) | undefined = onResponse
+    let reject: ((cause: unknown) => void) | undefined = onError
     let abortExchange: ((reason?: Error) => void) | undefined
     let status = 0
     let headers: Record<string, string> = Object.create(null)
-    const chunks: Array<Buffer> = []
+    let chunks: Array<Buffer> = []
     let bytes = 0
+    const finish = () => {
+      respond = undefined
+      reject = undefined
+      abortExchange = undefined
+      headers = Object.create(null)
+      chunks = []
+    }
     const fail = (cause: unknown) => {
-      if (done) return
-      done = true
-      onError(cause)
+      const callback = reject
+      if (callback === undefined) return
+      finish()
+      callback(cause)
     }
     const handler: Dispatcher.DispatchHandler = {
       onConnect: (abort) => {
-        if (done) abort()
+        if (respond === undefined) abort()
         else abortExchange = abort
       },
       onHeaders: (statusCode, rawHeaders) => {
-        if (statusCode < 200) return true
+        if (statusCode < 200 || respond === undefined) return true
         status = statusCode
         headers = Object.create(null)
         for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
@@ -153,19 +164,22 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
         return true
       },
       onData: (chunk) => {
+        if (respond === undefined) return false
         bytes += chunk.length
         if (bytes > maxBodyBytes) {
+          const abort = abortExchange
           fail(
             Object.assign(new Error(`the body is larger than ${maxBodyBytes} bytes`), { code: "ERR_BODY_TOO_LARGE" })
           )
-          abortExchange?.()
+          abort?.()
           return false
         }
         chunks.push(chunk)
         return true
       },
       onComplete: () => {
-        if (done) return
+        const callback = respond
+        if (callback === undefined) return
         let response: Transport.WireResponse
         try {
           const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
@@ -176,8 +190,8 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
           fail(cause)
           return
         }
-        done = true
-        onResponse(response)
+        finish()
+        callback(response)
       },
       onError: fail
     }
@@ -193,9 +207,10 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
       fail(cause)
     }
     return () => {
-      if (done) return
-      done = true
-      abortExchange?.()
+      if (respond === undefined) return
+      const abort = abortExchange
+      finish()
+      abort?.()
     }
   }
 })

@@ -14,6 +14,7 @@ import {
   Context,
   Duration,
   Effect,
+  Either,
   type Fiber,
   FiberRef,
   Layer,
@@ -846,43 +847,121 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
         if (body instanceof InvalidRequest) return Effect.fail(body)
         const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
         const correlationId = spec.correlationId ?? Correlation.unsafeNext(correlation)
-        return loop(spec, body, clock, correlationId)
+        return firstAttempt(spec, body, clock, correlationId)
       })
+
+    const checkCredential = (credential: Credential | undefined): InvalidRequest | undefined => {
+      if (credential === undefined || checkedCredentials.has(credential)) return undefined
+      if (!validHeader("authorization", Redacted.value(credential.header))) {
+        return new InvalidRequest({
+          argument: "credentials",
+          detail: "the token holds characters that cannot go in a header (it is not shown)"
+        })
+      }
+      checkedCredentials.add(credential)
+      return undefined
+    }
+
+    const deadlineOf = (clock: Clock.Clock) =>
+      timerMillis === undefined ? undefined : clock.unsafeCurrentTimeMillis() + timerMillis
+
+    /**
+     * A 2xx answer as the response; a `DecodeError` when its body cannot be read; `undefined` when the retry
+     * loop must judge it (any other status, or an empty result that the policy retries).
+     */
+    const plainSuccess = (
+      spec: RequestSpec,
+      attempt: Attempt,
+      policy: RetryPolicy.Resolved
+    ): Response | DecodeError | undefined => {
+      if (attempt.status < 200 || attempt.status >= 300) return undefined
+      const parsed = parseBody(attempt.text, spec.secretBody === true)
+      if (attempt.invalidUtf8 === true || !parsed.ok) {
+        return new DecodeError({
+          what: spec.what ?? "response body",
+          where: redactUrl(spec.url),
+          detail: parsed.ok ? "the body is not valid UTF-8" : parsed.detail
+        })
+      }
+      const setting = policy.retryWhenEmptyResult
+      if (setting !== false && spec.isEmpty !== undefined && spec.isEmpty(parsed.value, setting)) return undefined
+      return {
+        status: attempt.status,
+        url: attempt.url,
+        headers: attempt.headers,
+        body: parsed.value,
+        correlationId: attempt.headers["x-correlation-id"]
+      }
+    }
+
+    /**
+     * The first attempt, which is most often the only one: sent and judged without the retry loop, which takes
+     * over (with this attempt counted) for anything but a plain success.
+     */
+    const firstAttempt = (
+      spec: RequestSpec,
+      body: EncodedBody | undefined,
+      clock: Clock.Clock,
+      correlationId: string | undefined
+    ): Effect.Effect<Response, SequoiaError> => {
+      const policy = spec.retry === undefined ? clientPolicy : RetryPolicy.resolve(spec.retry)
+      const started = clock.unsafeCurrentTimeMillis()
+      const send = (credential: Credential | undefined): Effect.Effect<Response, SequoiaError> => {
+        const invalidCredential = checkCredential(credential)
+        if (invalidCredential !== undefined) return Effect.fail(invalidCredential)
+        return Effect.matchEffect(sendOnce(spec, body, credential, correlationId, deadlineOf(clock)), {
+          onFailure: (error) =>
+            loop(spec, body, clock, correlationId, policy, started, { credential, outcome: Either.left(error) }),
+          onSuccess: (attempt) => {
+            const judged = plainSuccess(spec, attempt, policy)
+            if (judged === undefined) {
+              return loop(spec, body, clock, correlationId, policy, started, {
+                credential,
+                outcome: Either.right(attempt)
+              })
+            }
+            return judged instanceof DecodeError ? Effect.fail(judged) : Effect.succeed(judged)
+          }
+        })
+      }
+      return spec.credentials === undefined ? send(undefined) : Effect.flatMap(spec.credentials.get, send)
+    }
 
     const loop = (
       spec: RequestSpec,
       body: EncodedBody | undefined,
       clock: Clock.Clock,
-      correlationId: string | undefined
+      correlationId: string | undefined,
+      policy: RetryPolicy.Resolved,
+      started: number,
+      first: {
+        readonly credential: Credential | undefined
+        readonly outcome: Either.Either<Attempt, ConnectionError | RequestTimeout | TooManyRedirects>
+      }
     ): Effect.Effect<Response, SequoiaError> =>
       Effect.gen(function*() {
-        const policy = spec.retry === undefined ? clientPolicy : RetryPolicy.resolve(spec.retry)
         const idempotent = spec.idempotent ?? spec.method === "GET"
         const shown = redactUrl(spec.url)
-        const started = clock.unsafeCurrentTimeMillis()
-        let tries = 0
+        // The first attempt was sent by `firstAttempt`; the loop starts by judging its outcome.
+        let tries = 1
         let replays = 0
         let scheduleState: unknown = policy.waits.initial
+        let pending: typeof first | undefined = first
 
         while (true) {
-          const credential = spec.credentials ? yield* spec.credentials.get : undefined
-          if (credential !== undefined && !checkedCredentials.has(credential)) {
-            if (!validHeader("authorization", Redacted.value(credential.header))) {
-              return yield* new InvalidRequest({
-                argument: "credentials",
-                detail: "the token holds characters that cannot go in a header (it is not shown)"
-              })
-            }
-            checkedCredentials.add(credential)
+          let credential: Credential | undefined
+          let outcome: Either.Either<Attempt, ConnectionError | RequestTimeout | TooManyRedirects>
+          if (pending !== undefined) {
+            credential = pending.credential
+            outcome = pending.outcome
+            pending = undefined
+          } else {
+            credential = spec.credentials ? yield* spec.credentials.get : undefined
+            const invalidCredential = checkCredential(credential)
+            if (invalidCredential !== undefined) return yield* invalidCredential
+            tries++
+            outcome = yield* Effect.either(sendOnce(spec, body, credential, correlationId, deadlineOf(clock)))
           }
-          tries++
-          const outcome = yield* Effect.either(sendOnce(
-            spec,
-            body,
-            credential,
-            correlationId,
-            timerMillis === undefined ? undefined : clock.unsafeCurrentTimeMillis() + timerMillis
-          ))
           let error: SequoiaError
           let retryAfter: string | undefined
           let lastSuccess: Response | undefined

@@ -495,6 +495,8 @@ const runBaseline = async (
   }
 }
 
+const noRuns: Measured = { sdk: [], baseline: [] }
+
 /** SDK, baseline, SDK, baseline…; the warm-up rounds are dropped. */
 const alternate = async (
   args: Args,
@@ -782,7 +784,8 @@ const readWorkload = async (args: Args, emulator: EmulatorProcess, sizes: Sizes,
     const row = ratioRow(3, `${count.toLocaleString("en")} sequential reads`, m, inOrder)
     const perRead = (runs: ReadonlyArray<Run>) =>
       runs.length === 0 ? "—" : `${((median(runs.map((r) => r.ms)) * 1000) / count).toFixed(0)} µs`
-    const overPlatform = await alternate(
+    // The side comparisons need both sides; with `--side` (profiling one side) they are skipped.
+    const overPlatform = args.side !== "both" ? noRuns : await alternate(
       args,
       () => runSdk(emulator, program, count, true),
       () => runBaseline(emulator, baseline, count)
@@ -799,7 +802,7 @@ const readWorkload = async (args: Args, emulator: EmulatorProcess, sizes: Sizes,
       ]
     }
   }
-  const viaForEach = await alternate(
+  const viaForEach = args.side !== "both" ? noRuns : await alternate(
     args,
     () => runSdk(emulator, forEachProgram, count),
     () => runBaseline(emulator, baseline, count)

@@ -101,3 +101,18 @@ describe("the JSDoc examples", () => {
     expect(output.code).toBe(0)
   }, 180_000)
 })
+
+describe("the API docs", () => {
+  it("build for client, node and testkit (what `pnpm run docs` does), with no warning", async () => {
+    const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      execFile("node", [path.join(root, "scripts", "docs.mjs")], { cwd: root }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : error.code === undefined ? 1 : Number(error.code), text: stdout + stderr })
+      })
+    })
+    expect(output.code, output.text).toBe(0)
+    for (const name of ["client", "node", "testkit"]) {
+      expect(output.text).toContain(`docs of @sequoia-sdk/${name}: packages/${name}/docs`)
+    }
+    expect(output.text.split("\n").filter((line) => /warn/i.test(line))).toEqual([])
+  }, 240_000)
+})

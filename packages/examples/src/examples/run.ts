@@ -8,6 +8,7 @@ import { examples } from "./list.js"
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const name = process.argv[2]
   if (name === undefined || !(examples as ReadonlyArray<string>).includes(name)) {
+    if (name !== undefined) console.error(`unknown example ${JSON.stringify(name)}`)
     console.log(`examples: ${examples.join(", ")}`)
     process.exitCode = name === undefined ? 0 : 2
   } else {

@@ -628,56 +628,56 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
      * `TestClock` does not move it (the waits between attempts do go through `Clock`).
      */
     const viaWire = (
+      fiber: Fiber.RuntimeFiber<unknown, unknown>,
       direct: WireService,
       request: WireRequest,
       deadline: number | undefined
-    ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> =>
-      Effect.withFiberRuntime((fiber) => {
-        const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
-        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-        const { method, url } = request
-        const started = clock.unsafeCurrentTimeMillis()
-        if (deadline !== undefined && started >= deadline) return Effect.fail(timedOut(method, url))
-        return Effect.async<Attempt, ConnectionError | RequestTimeout>((resume) => {
-          let settled = false
-          const settle = (
-            status: number | undefined,
-            outcome: Effect.Effect<Attempt, ConnectionError | RequestTimeout>
-          ) => {
-            if (settled) return
-            settled = true
-            if (timer !== undefined) clearTimeout(timer)
-            record(labels, method, status, clock.unsafeCurrentTimeMillis() - started)
-            resume(outcome)
-          }
-          const timer = deadline === undefined ? undefined : setTimeout(() => {
-            settle(undefined, Effect.fail(timedOut(method, url)))
-            abort()
-          }, deadline - started)
-          const abort = direct.send(
-            request,
-            (response) =>
-              settle(
-                response.status,
-                Effect.succeed({
-                  status: response.status,
-                  url,
-                  headers: response.headers,
-                  text: response.text,
-                  invalidUtf8: response.invalidUtf8
-                })
-              ),
-            (cause) =>
-              settle(undefined, Effect.fail(connectionError(method, redactUrl(url), cause, "send failed", false)))
-          )
-          return Effect.sync(() => {
-            if (settled) return
-            settled = true
-            if (timer !== undefined) clearTimeout(timer)
-            abort()
-          })
+    ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
+      const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const { method, url } = request
+      const started = clock.unsafeCurrentTimeMillis()
+      if (deadline !== undefined && started >= deadline) return Effect.fail(timedOut(method, url))
+      return Effect.async<Attempt, ConnectionError | RequestTimeout>((resume) => {
+        let settled = false
+        const settle = (
+          status: number | undefined,
+          outcome: Effect.Effect<Attempt, ConnectionError | RequestTimeout>
+        ) => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          record(labels, method, status, clock.unsafeCurrentTimeMillis() - started)
+          resume(outcome)
+        }
+        const timer = deadline === undefined ? undefined : setTimeout(() => {
+          settle(undefined, Effect.fail(timedOut(method, url)))
+          abort()
+        }, deadline - started)
+        const abort = direct.send(
+          request,
+          (response) =>
+            settle(
+              response.status,
+              Effect.succeed({
+                status: response.status,
+                url,
+                headers: response.headers,
+                text: response.text,
+                invalidUtf8: response.invalidUtf8
+              })
+            ),
+          (cause) =>
+            settle(undefined, Effect.fail(connectionError(method, redactUrl(url), cause, "send failed", false)))
+        )
+        return Effect.sync(() => {
+          if (settled) return
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          abort()
         })
       })
+    }
 
     /** One exchange through the platform's `HttpClient`, under the same deadline. */
     const viaPlatform = (
@@ -749,9 +749,9 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
         }
       }
       return Effect.withFiberRuntime((fiber) => {
-        if (!Tracing.recording(fiber)) return viaWire(direct, propagated(fiber), deadline)
+        if (!Tracing.recording(fiber)) return viaWire(fiber, direct, propagated(fiber), deadline)
         const attempt = Effect.withFiberRuntime<Attempt, ConnectionError | RequestTimeout>((inner) =>
-          viaWire(direct, propagated(inner), deadline).pipe(
+          viaWire(inner, direct, propagated(inner), deadline).pipe(
             Effect.tap((result) => Effect.annotateCurrentSpan("http.response.status_code", result.status))
           )
         )

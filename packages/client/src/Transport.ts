@@ -312,7 +312,10 @@ export interface WireResponse {
    */
   readonly headers: Readonly<Record<string, string>>
   readonly text: string
-  /** Set when the body is not valid UTF-8 (`text` then holds replacement characters): a decode error. */
+  /**
+   * Set when the body is not valid UTF-8 (`text` then holds replacement characters): a decode error. Only a
+   * wire can tell; over the platform's `HttpClient` such a body is decoded with replacement characters.
+   */
   readonly invalidUtf8?: boolean | undefined
 }
 
@@ -553,7 +556,9 @@ const encodeBody = (spec: RequestSpec, contentType: string): EncodedBody | undef
  * With a {@link Wire} for that `HttpClient` in the context (the Node package provides one) an attempt is one
  * step of the fiber around the wire's callback. Over any other `HttpClient` it goes through the platform's
  * `execute`, which costs more per request (its own span, trace headers, an `AbortController` and a forked
- * timeout): BENCHMARKS.md measures both.
+ * timeout): BENCHMARKS.md measures both. Known cost: even through the wire, a request spends about 1.3–1.5 times
+ * the client CPU of a bare undici request (the Effect steps of the operation, the credential read and the
+ * attempt), which keeps some benchmark workloads above their 1.15× target.
  *
  * @example
  * ```ts

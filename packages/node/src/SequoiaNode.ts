@@ -107,7 +107,8 @@ const singleValued = new Set(["location", "retry-after", "content-type", "conten
 
 /**
  * The longest body kept: about the longest string the JavaScript engine can make. A larger one is cut off at
- * this size, rather than read whole only to fail when it is decoded.
+ * this size, rather than read whole only to fail when it is decoded. It fails the attempt as a connection error,
+ * which the retry policy treats like a reset (a GET is tried again); there is no smaller, configurable limit.
  */
 const maxBodyBytes = 0x1fffffe8
 

@@ -8,14 +8,19 @@ import { fileURLToPath } from "node:url"
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.join(here, "..", "..", "..")
 const work = path.join(here, "..", "build", "readme")
+const readmes = ["README.md", "packages/client/README.md", "packages/node/README.md", "packages/testkit/README.md"]
 
 describe("README", () => {
-  it("every ```ts block typechecks against the built packages", async () => {
-    const readme = await readFile(path.join(root, "README.md"), "utf8")
-    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
-    const fences = readme.split("\n").filter((line) => line.trim() === "```ts").length
-    expect(blocks.length).toBe(fences)
-    expect(blocks.length).toBeGreaterThan(0)
+  it("every ```ts block of the README and of each package's README typechecks against the built packages", async () => {
+    const blocks: Array<string> = []
+    for (const file of readmes) {
+      const readme = await readFile(path.join(root, file), "utf8")
+      const found = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
+      const fences = readme.split("\n").filter((line) => line.trim() === "```ts").length
+      expect(found.length, file).toBe(fences)
+      expect(found.length, file).toBeGreaterThan(0)
+      blocks.push(...found)
+    }
     await rm(work, { recursive: true, force: true })
     await mkdir(work, { recursive: true })
     const files = await Promise.all(blocks.map(async (code, i) => {

@@ -29,6 +29,7 @@ import {
   SynchronizedRef
 } from "effect"
 import * as Tracing from "./internal/tracing.js"
+import { hasUserInfo } from "./internal/url.js"
 import * as Metrics from "./Metrics.js"
 import { Registry } from "./Registry.js"
 import { AuthorisationError, InvalidConfig, type SequoiaError } from "./SequoiaError.js"
@@ -40,7 +41,9 @@ import { type Credential, type Credentials, Transport } from "./Transport.js"
  * import { Auth } from "@sequoia-sdk/client"
  *
  * const fromSettings = (token: string | undefined): Auth.AuthConfig =>
- *   token === undefined ? Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" }) : Auth.byoToken({ token })
+ *   token === undefined
+ *     ? Auth.clientGrant({ clientId: "my-client", clientSecret: "my-secret" })
+ *     : Auth.byoToken({ token })
  * ```
  *
  * @since 0.1.0
@@ -210,7 +213,8 @@ export const mutual = (): AuthConfig => ({ _tag: "Mutual" })
  * import { Redacted } from "effect"
  *
  * const describe = (token: Auth.Token): string =>
- *   `token ${token.generation} (${Redacted.value(token.value).length} characters), renewed at ${token.renewAt ?? "a 401"}`
+ *   `token ${token.generation} (${Redacted.value(token.value).length} characters), ` +
+ *   `renewed at ${token.renewAt ?? "a 401"}`
  * ```
  *
  * @since 0.1.0
@@ -237,8 +241,9 @@ interface Slot {
  * import { Auth } from "@sequoia-sdk/client"
  * import { Equal } from "effect"
  *
- * const a = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
- * const b = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
+ * const tokenUrl = "https://identity.example.com/oauth/token"
+ * const a = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl })
+ * const b = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl })
  * console.log(Equal.equals(a, b)) // true: the same slot of the cache
  * ```
  *
@@ -255,7 +260,8 @@ export class CacheKey
  * import { Auth } from "@sequoia-sdk/client"
  * import { Effect } from "effect"
  *
- * const key = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
+ * const tokenUrl = "https://identity.example.com/oauth/token"
+ * const key = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl })
  * const slot = Effect.flatMap(Auth.TokenCache, (cache: Auth.TokenCacheService) => cache.slot(key))
  * ```
  *
@@ -274,8 +280,11 @@ export interface TokenCacheService {
  * import { Auth } from "@sequoia-sdk/client"
  * import { Effect } from "effect"
  *
- * const key = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl: "https://identity.example.com/oauth/token" })
- * const slot = Effect.flatMap(Auth.TokenCache, (cache) => cache.slot(key)).pipe(Effect.provide(Auth.layerIsolatedCache))
+ * const tokenUrl = "https://identity.example.com/oauth/token"
+ * const key = new Auth.CacheKey({ clientId: "my-client", secretHash: "3f2a", tokenUrl })
+ * const slot = Effect.flatMap(Auth.TokenCache, (cache) => cache.slot(key)).pipe(
+ *   Effect.provide(Auth.layerIsolatedCache)
+ * )
  * ```
  *
  * @since 0.1.0
@@ -434,8 +443,7 @@ export class Auth extends Context.Tag("@sequoia-sdk/client/Auth")<Auth, Service>
 const plainHttpUrl = (url: string): boolean => {
   try {
     const parsed = new URL(url)
-    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.username === "" &&
-      parsed.password === ""
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && !hasUserInfo(parsed)
   } catch {
     return false
   }

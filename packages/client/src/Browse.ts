@@ -13,7 +13,7 @@
 import { Chunk, Effect, type Exit, Option, Queue, Stream } from "effect"
 import * as Criteria from "./Criteria.js"
 import { Sequoia } from "./internal/client.js"
-import { checkOwner, invalid, isEmptyResult, resourceUrl } from "./internal/endpoint.js"
+import { checkOwner, invalid, isEmptyResult, operationId, resourceUrl } from "./internal/endpoint.js"
 import * as Tracing from "./internal/tracing.js"
 import { encodeValue, queryString } from "./internal/url.js"
 import * as Linked from "./Linked.js"
@@ -55,7 +55,11 @@ export type Cursor = string
  * import { type Browse, Criteria, Sequoia } from "@sequoia-sdk/client"
  *
  * const options: Browse.BrowseOptions = { readAhead: 2, maxPages: 500, limit: { resources: 1_000 }, strict: true }
- * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.perPage(100)), options)
+ * const browse = Sequoia.endpoint("metadata", "contents").browse(
+ *   "acme",
+ *   Criteria.empty.pipe(Criteria.perPage(100)),
+ *   options
+ * )
  * ```
  *
  * @since 0.1.0
@@ -285,8 +289,7 @@ export const make = (options: {
       if (!pagePaging && !names.has("continue")) extra.push(["continue", "true"])
       firstUrl = `${root}?${queryString([...query, ...extra].sort(byName))}`
     }
-    const correlationId = yield* client.transport.newOperationId
-    yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+    const correlationId = yield* operationId(client)
 
     const fetchPage = (url: string, pageKey: string, span: string) =>
       client.send({

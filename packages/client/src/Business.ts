@@ -10,7 +10,7 @@
  */
 import { Effect } from "effect"
 import { Sequoia } from "./internal/client.js"
-import { invalid } from "./internal/endpoint.js"
+import { invalid, operationId } from "./internal/endpoint.js"
 import * as Tracing from "./internal/tracing.js"
 import { encodeValue, isWellFormed, queryString } from "./internal/url.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
@@ -204,8 +204,7 @@ export const make = (service: string, pathTemplate: string): Business => {
     Effect.gen(function*() {
       const client = yield* Sequoia
       const target = yield* url(args)
-      const correlationId = yield* client.transport.newOperationId
-      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const correlationId = yield* operationId(client)
       const response = yield* client.send({
         method,
         url: target,

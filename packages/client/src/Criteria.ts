@@ -938,7 +938,9 @@ export const include: {
  * ```ts
  * import { Criteria } from "@sequoia-sdk/client"
  *
- * const criteria = Criteria.empty.pipe(Criteria.intersect("assets", Criteria.empty.pipe(Criteria.equalTo("type", "image"))))
+ * const criteria = Criteria.empty.pipe(
+ *   Criteria.intersect("assets", Criteria.empty.pipe(Criteria.equalTo("type", "image")))
+ * )
  * // sent as: assets.withType=image&include=assets%3Cintersect%3E
  * ```
  *

@@ -8,6 +8,7 @@
  */
 import { Deferred, Effect, Exit, Predicate } from "effect"
 import { type ClientService, Sequoia } from "./internal/client.js"
+import { operationId } from "./internal/endpoint.js"
 import * as Tracing from "./internal/tracing.js"
 import type * as Page from "./Page.js"
 import { DecodeError, type SequoiaError } from "./SequoiaError.js"
@@ -230,8 +231,7 @@ export const fetch = (service: string): Effect.Effect<Descriptor, SequoiaError, 
     const exit = yield* Effect.exit(Effect.gen(function*() {
       const location = yield* client.registry.location(service)
       const url = `${location}/descriptor/raw`
-      const correlationId = yield* client.transport.newOperationId
-      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const correlationId = yield* operationId(client)
       const response = yield* client.send({ method: "GET", url, correlationId, what: "service descriptor" })
       return yield* decode(response.body, url)
     }))

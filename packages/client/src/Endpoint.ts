@@ -21,6 +21,7 @@ import {
   checkRefs,
   invalid,
   isEmptyResult,
+  operationId,
   resourceUrl,
   validOwner,
   validRefs
@@ -78,7 +79,9 @@ export type BrowseOptions = Browse.BrowseOptions
  * ```ts
  * import { Criteria, type Endpoint, Sequoia } from "@sequoia-sdk/client"
  *
- * const options: Endpoint.ReadOptions = { criteria: Criteria.empty.pipe(Criteria.fields("ref", "title"), Criteria.include("assets")) }
+ * const options: Endpoint.ReadOptions = {
+ *   criteria: Criteria.empty.pipe(Criteria.fields("ref", "title"), Criteria.include("assets"))
+ * }
  * const film = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film", options)
  * ```
  *
@@ -149,7 +152,8 @@ export type StoredChunk = SequoiaErrorModule.StoredChunk
  * ```ts
  * import type { Endpoint } from "@sequoia-sdk/client"
  *
- * const reasons = (chunks: ReadonlyArray<Endpoint.FailedChunk>) => chunks.map((chunk) => `${chunk.from}-${chunk.to}: ${chunk.error._tag}`)
+ * const reasons = (chunks: ReadonlyArray<Endpoint.FailedChunk>) =>
+ *   chunks.map((chunk) => `${chunk.from}-${chunk.to}: ${chunk.error._tag}`)
  * ```
  *
  * @since 0.1.0
@@ -425,8 +429,7 @@ export const make: {
       const n = yield* names
       const { location, root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}/${path}?${queryString([["owner", encodeValue(o)], ...query])}`
-      const correlationId = yield* client.transport.newOperationId
-      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const correlationId = yield* operationId(client)
       const response = yield* client.send({
         method: "GET",
         url,
@@ -495,8 +498,7 @@ export const make: {
       }
       const { location, root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}?${queryString([["owner", encodeValue(o)]])}`
-      const correlationId = yield* client.transport.newOperationId
-      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const correlationId = yield* operationId(client)
       const post = (chunk: ReadonlyArray<Page.Resource>) =>
         client.send({
           method: "POST",
@@ -568,8 +570,7 @@ export const make: {
       const n = yield* names
       const { location, root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}/${path}?${queryString([["owner", encodeValue(o)]])}`
-      const correlationId = yield* client.transport.newOperationId
-      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const correlationId = yield* operationId(client)
       const response = yield* client.send({
         method: "PUT",
         url,
@@ -603,8 +604,7 @@ export const make: {
       const n = yield* names
       const { root } = yield* resourceUrl(client, service, n.path)
       const url = `${root}/${path}?${queryString([["owner", encodeValue(o)]])}`
-      const correlationId = yield* client.transport.newOperationId
-      yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+      const correlationId = yield* operationId(client)
       yield* client.send({
         method: "DELETE",
         url,

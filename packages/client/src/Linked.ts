@@ -23,7 +23,8 @@ import type { LinkedFailure, SequoiaError } from "./SequoiaError.js"
  * import { Criteria, type Linked, Sequoia } from "@sequoia-sdk/client"
  * import { Stream } from "effect"
  *
- * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ * const withAssets = Criteria.empty.pipe(Criteria.include("assets"))
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", withAssets)
  * const summary = browse.linked("assets").pages.pipe(
  *   Stream.map((page: Linked.LinkedPage) => `${page.source} ${page.resources.length} from ${page.url}`),
  *   Stream.runCollect

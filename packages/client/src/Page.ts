@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Effect, Predicate } from "effect"
-import { appendQuery, encodeValue, hasDotSegment, hasQueryKey, redactUrl } from "./internal/url.js"
+import { appendQuery, encodeValue, hasDotSegment, hasQueryKey, hasUserInfo, redactUrl } from "./internal/url.js"
 import { DecodeError, LinkedFailure } from "./SequoiaError.js"
 
 /**
@@ -18,7 +18,8 @@ import { DecodeError, LinkedFailure } from "./SequoiaError.js"
  * import { type Page, Sequoia } from "@sequoia-sdk/client"
  * import { Effect } from "effect"
  *
- * const titleOf = (resource: Page.Resource): string => typeof resource.title === "string" ? resource.title : "(untitled)"
+ * const titleOf = (resource: Page.Resource): string =>
+ *   typeof resource.title === "string" ? resource.title : "(untitled)"
  * const title = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(
  *   Effect.map((page) => page.resources.map(titleOf))
  * )
@@ -63,9 +64,14 @@ export interface Meta {
  * import { Criteria, type Page, Sequoia } from "@sequoia-sdk/client"
  * import { Effect, Stream } from "effect"
  *
- * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ * const withAssets = Criteria.empty.pipe(Criteria.include("assets"))
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", withAssets)
  * const report = browse.pages.pipe(
- *   Stream.map((page: Page.Page) => ({ url: page.url, contents: page.resources.length, assets: page.linked.assets?.length })),
+ *   Stream.map((page: Page.Page) => ({
+ *     url: page.url,
+ *     contents: page.resources.length,
+ *     assets: page.linked.assets?.length
+ *   })),
  *   Stream.runCollect,
  *   Effect.map((pages) => [...pages])
  * )
@@ -124,7 +130,7 @@ export const resolveLink = (
       if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
         return { error: `the link ${redactUrl(link)} is not an http(s) URL` }
       }
-      if (parsed.username !== "" || parsed.password !== "") {
+      if (hasUserInfo(parsed)) {
         return { error: `the link ${redactUrl(link)} holds a user name or password` }
       }
       if (parsed.origin !== new URL(location).origin) {

@@ -7,7 +7,7 @@
  */
 import { Context, Effect, Layer, ParseResult, Ref, Schema } from "effect"
 import * as Tracing from "./internal/tracing.js"
-import { redactUrl } from "./internal/url.js"
+import { hasUserInfo, redactUrl } from "./internal/url.js"
 import { DecodeError, type InvalidConfig, type SequoiaError, ServiceNotFound } from "./SequoiaError.js"
 import { Transport } from "./Transport.js"
 
@@ -122,7 +122,7 @@ const decode = (url: string, body: unknown): Effect.Effect<ReadonlyMap<string, S
           if (location.search !== "" || location.hash !== "" || entry.location.includes("?")) {
             throw new Error("has a query or a fragment")
           }
-          if (location.username !== "" || location.password !== "") throw new Error("has user information")
+          if (hasUserInfo(location)) throw new Error("has user information")
         } catch {
           return Effect.fail(
             new DecodeError({

@@ -15,7 +15,13 @@ import { Duration, Schedule } from "effect"
  * import type { RetryPolicy } from "@sequoia-sdk/client"
  *
  * // python: backoff_strategy={"wait_gen": backoff.expo, "max_tries": 5, "retry_http_status_codes": [502]}
- * const policy: RetryPolicy.RetryPolicy = { waitGen: "expo", factor: 0.5, maxValue: 10, maxTries: 5, retryHttpStatusCodes: [502] }
+ * const policy: RetryPolicy.RetryPolicy = {
+ *   waitGen: "expo",
+ *   factor: 0.5,
+ *   maxValue: 10,
+ *   maxTries: 5,
+ *   retryHttpStatusCodes: [502]
+ * }
  * ```
  *
  * @since 0.1.0
@@ -71,7 +77,8 @@ export const defaultPolicy: RetryPolicy = { waitGen: "constant", interval: 0, ma
  * ```ts
  * import { Criteria, RetryPolicy, Sequoia } from "@sequoia-sdk/client"
  *
- * const once = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty, { retry: RetryPolicy.none }).first
+ * const contents = Sequoia.endpoint("metadata", "contents")
+ * const once = contents.browse("acme", Criteria.empty, { retry: RetryPolicy.none }).first
  * ```
  *
  * @since 0.1.0

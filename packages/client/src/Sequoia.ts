@@ -23,8 +23,9 @@ import * as Business from "./Business.js"
 import * as Descriptor from "./Descriptor.js"
 import * as Endpoint from "./Endpoint.js"
 import { type ClientService, Sequoia as SequoiaTag } from "./internal/client.js"
+import { operationId } from "./internal/endpoint.js"
 import * as Tracing from "./internal/tracing.js"
-import { encodeValue, hasDotSegment, isWellFormed, queryString } from "./internal/url.js"
+import { encodeValue, hasDotSegment, hasUserInfo, isWellFormed, queryString } from "./internal/url.js"
 import type * as Linked from "./Linked.js"
 import type * as Page from "./Page.js"
 import * as Registry from "./Registry.js"
@@ -146,7 +147,7 @@ const checkRegistryUrl = (url: string): Effect.Effect<string, InvalidConfig> => 
   try {
     const parsed = new URL(url)
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error()
-    if (parsed.username !== "" || parsed.password !== "") {
+    if (hasUserInfo(parsed)) {
       return Effect.fail(
         new InvalidConfig({
           setting: "registryUrl",
@@ -369,8 +370,7 @@ export const request = (
     }
     const encoded = queryString(query.map(([k, v]) => [encodeValue(k), encodeValue(v)] as const))
     const url = location + (path.startsWith("/") ? path : `/${path}`) + (encoded === "" ? "" : `?${encoded}`)
-    const correlationId = yield* client.transport.newOperationId
-    yield* Tracing.annotate("sequoia.correlation_id", correlationId ?? "")
+    const correlationId = yield* operationId(client)
     return yield* client.send({
       method,
       url,

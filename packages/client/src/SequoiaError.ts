@@ -46,9 +46,10 @@ export type TypeId = typeof TypeId
  *
  * @example
  * ```ts
- * import { SequoiaError } from "@sequoia-sdk/client"
+ * import { type SequoiaError } from "@sequoia-sdk/client"
  *
- * const retryLater = (reason: SequoiaError.HttpErrorReason): boolean => reason === "RateLimited" || reason === "ServerError"
+ * const retryLater = (reason: SequoiaError.HttpErrorReason): boolean =>
+ *   reason === "RateLimited" || reason === "ServerError"
  * ```
  *
  * @since 0.1.0
@@ -136,7 +137,10 @@ export const serverMessage = (body: unknown): string | undefined => {
  *
  * const maybe = Sequoia.endpoint("metadata", "contents").read("acme", "acme:my-film").pipe(
  *   Effect.map((page) => page.resources[0]),
- *   Effect.catchTag("HttpError", (error) => error.reason === "NotFound" ? Effect.succeed(undefined) : Effect.fail(error))
+ *   Effect.catchTag(
+ *     "HttpError",
+ *     (error) => error.reason === "NotFound" ? Effect.succeed(undefined) : Effect.fail(error)
+ *   )
  * )
  * ```
  *
@@ -415,7 +419,10 @@ export class ServiceNotFound extends Data.TaggedError("ServiceNotFound")<{
  * ```ts
  * import { SequoiaError } from "@sequoia-sdk/client"
  *
- * const error = new SequoiaError.InvalidConfig({ setting: "SEQUOIA_CLIENT_SECRET", detail: "is required with a client id" })
+ * const error = new SequoiaError.InvalidConfig({
+ *   setting: "SEQUOIA_CLIENT_SECRET",
+ *   detail: "is required with a client id"
+ * })
  * console.log(error.message)
  * ```
  *
@@ -483,7 +490,10 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
  *
  * const contents = Sequoia.endpoint("metadata", "contents")
  * const renamed = contents.update("acme", "acme:my-film", { ref: "acme:other", owner: "acme", name: "other" }).pipe(
- *   Effect.catchTag("ReferencesMismatch", (error) => Effect.fail(`${error.field}: ${error.expected} ≠ ${error.actual}`))
+ *   Effect.catchTag(
+ *     "ReferencesMismatch",
+ *     (error) => Effect.fail(`${error.field}: ${error.expected} ≠ ${error.actual}`)
+ *   )
  * )
  * ```
  *
@@ -618,7 +628,8 @@ export class PageLimitReached extends Data.TaggedError("PageLimitReached")<{
  * import { Criteria, Sequoia } from "@sequoia-sdk/client"
  * import { Stream } from "effect"
  *
- * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ * const withAssets = Criteria.empty.pipe(Criteria.include("assets"))
+ * const browse = Sequoia.endpoint("metadata", "contents").browse("acme", withAssets)
  * const problems = browse.pages.pipe(
  *   Stream.flatMap((page) => Stream.fromIterable(page.failures)),
  *   Stream.map((failure) => `${failure.name}: ${failure.status} for ${failure.request}`),

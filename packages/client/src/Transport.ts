@@ -82,7 +82,11 @@ export interface Credential {
  *   invalidate: () => Effect.void,
  *   renewable: false
  * }
- * const page = Transport.request({ method: "GET", url: "https://metadata.example.com/data/contents?owner=acme", credentials: fixed })
+ * const page = Transport.request({
+ *   method: "GET",
+ *   url: "https://metadata.example.com/data/contents?owner=acme",
+ *   credentials: fixed
+ * })
  * ```
  *
  * @since 0.1.0
@@ -343,7 +347,10 @@ export interface WireResponse {
  *         answer.headers.forEach((value, name) => (headers[name] = value))
  *         return { status: answer.status, headers, text: await answer.text() }
  *       })
- *       .then((response) => abort.signal.aborted || onResponse(response), (cause) => abort.signal.aborted || onError(cause))
+ *       .then(
+ *         (response) => abort.signal.aborted || onResponse(response),
+ *         (cause) => abort.signal.aborted || onError(cause)
+ *       )
  *     return () => abort.abort()
  *   }
  * })
@@ -468,6 +475,24 @@ const originOf = (url: string): string => {
   }
 }
 
+/** The request with the current span's trace context, unless propagation is off or there is no span. */
+const propagated = (fiber: Fiber.RuntimeFiber<unknown, unknown>, request: WireRequest): WireRequest => {
+  const span = fiber.currentSpan
+  if (
+    span === undefined || !fiber.getFiberRef(HttpClient.currentTracerPropagation) ||
+    !fiber.getFiberRef(FiberRef.currentTracerEnabled)
+  ) return request
+  const sampled = span.sampled ? "1" : "0"
+  return {
+    ...request,
+    headers: {
+      ...request.headers,
+      traceparent: `00-${span.traceId}-${span.spanId}-0${sampled}`,
+      b3: `${span.traceId}-${span.spanId}-${sampled}`
+    }
+  }
+}
+
 /** Whether a header can be sent as it is: a token name, a value without control characters, Latin-1 only. */
 const validHeader = (name: string, value: string): boolean =>
   /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && typeof value === "string" && /^[\t\x20-\x7e\x80-\xff]*$/.test(value)
@@ -565,7 +590,9 @@ const encodeBody = (spec: RequestSpec, contentType: string): EncodedBody | undef
  * import { Transport } from "@sequoia-sdk/client"
  * import { Effect } from "effect"
  *
- * const contentType = Transport.make({ contentType: "application/json" }).pipe(Effect.map((transport) => transport.contentType))
+ * const contentType = Transport.make({ contentType: "application/json" }).pipe(
+ *   Effect.map((transport) => transport.contentType)
+ * )
  * ```
  *
  * @since 0.1.0
@@ -737,26 +764,10 @@ export const make = (options: TransportOptions = {}): Effect.Effect<Service, Inv
     ): Effect.Effect<Attempt, ConnectionError | RequestTimeout> => {
       if (wire === undefined) return viaPlatform(request, deadline)
       const direct = wire
-      const propagated = (fiber: Fiber.RuntimeFiber<unknown, unknown>): WireRequest => {
-        const span = fiber.currentSpan
-        if (
-          span === undefined || !fiber.getFiberRef(HttpClient.currentTracerPropagation) ||
-          !fiber.getFiberRef(FiberRef.currentTracerEnabled)
-        ) return request
-        const sampled = span.sampled ? "1" : "0"
-        return {
-          ...request,
-          headers: {
-            ...request.headers,
-            traceparent: `00-${span.traceId}-${span.spanId}-0${sampled}`,
-            b3: `${span.traceId}-${span.spanId}-${sampled}`
-          }
-        }
-      }
       return Effect.withFiberRuntime((fiber) => {
-        if (!Tracing.recording(fiber)) return viaWire(fiber, direct, propagated(fiber), deadline)
+        if (!Tracing.recording(fiber)) return viaWire(fiber, direct, propagated(fiber, request), deadline)
         const attempt = Effect.withFiberRuntime<Attempt, ConnectionError | RequestTimeout>((inner) =>
-          viaWire(inner, direct, propagated(inner), deadline).pipe(
+          viaWire(inner, direct, propagated(inner, request), deadline).pipe(
             Effect.tap((result) => Effect.annotateCurrentSpan("http.response.status_code", result.status))
           )
         )

@@ -64,7 +64,10 @@ const load = (
  * import { Effect } from "effect"
  *
  * // fails with an InvalidConfig naming the file when a file is missing, not PEM, or the key does not match
- * const material = MutualTls.loadMaterial({ clientCert: "/etc/sequoia/client.pem", clientKey: "/etc/sequoia/client.key" })
+ * const material = MutualTls.loadMaterial({
+ *   clientCert: "/etc/sequoia/client.pem",
+ *   clientKey: "/etc/sequoia/client.key"
+ * })
  * const subject = material.pipe(Effect.map(({ cert }) => cert.length))
  * ```
  *

@@ -227,7 +227,8 @@ const makeWire = (dispatcher: Dispatcher, client: HttpClient.HttpClient): Transp
  * import { SequoiaNode } from "@sequoia-sdk/node"
  * import { Layer } from "effect"
  *
- * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() }).pipe(
+ * const options = { registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() }
+ * const client = Sequoia.layer(options).pipe(
  *   Layer.provide(SequoiaNode.httpClientLayerWith({ proxy: "http://proxy.example:3128" }))
  * )
  * ```
@@ -264,7 +265,8 @@ export const httpClientLayerWith = (
  * import { SequoiaNode } from "@sequoia-sdk/node"
  * import { Layer } from "effect"
  *
- * const client = Sequoia.layer({ registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() }).pipe(
+ * const options = { registryUrl: "https://registry.example.com/services/acme", auth: Auth.noAuth() }
+ * const client = Sequoia.layer(options).pipe(
  *   Layer.provide(SequoiaNode.httpClientLayer)
  * )
  * ```

@@ -22,7 +22,10 @@ export * as SequoiaNode from "./SequoiaNode.js"
  * ```ts
  * import { MutualTls } from "@sequoia-sdk/node"
  *
- * const material = MutualTls.loadMaterial({ clientCert: "/etc/sequoia/client.pem", clientKey: "/etc/sequoia/client.key" })
+ * const material = MutualTls.loadMaterial({
+ *   clientCert: "/etc/sequoia/client.pem",
+ *   clientKey: "/etc/sequoia/client.key"
+ * })
  * ```
  *
  * @since 0.1.0

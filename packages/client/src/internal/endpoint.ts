@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { InvalidRequest } from "../SequoiaError.js"
 import type { Sequoia } from "./client.js"
+import * as Tracing from "./tracing.js"
 import { isWellFormed } from "./url.js"
 
 /**
@@ -66,12 +67,6 @@ export const namesProblem = (service: string, resource: string): InvalidRequest 
     ? undefined
     : invalid("resource", `${JSON.stringify(resource)} is not a resource path`)
 
-/** Checks the service and resource names. */
-export const checkNames = (service: string, resource: string): Effect.Effect<void, InvalidRequest> => {
-  const problem = namesProblem(service, resource)
-  return problem === undefined ? Effect.void : Effect.fail(problem)
-}
-
 /** The service location and `<location>/data/<resource>`, after checking the names. */
 export const resourceUrl = (client: Sequoia["Type"], service: string, resource: string) => {
   const problem = namesProblem(service, resource)
@@ -79,3 +74,7 @@ export const resourceUrl = (client: Sequoia["Type"], service: string, resource: 
     ? Effect.fail(problem)
     : Effect.map(client.registry.location(service), (location) => ({ location, root: `${location}/data/${resource}` }))
 }
+
+/** A new operation's correlation id, also set on the operation's span (when a tracer records it). */
+export const operationId = (client: Sequoia["Type"]): Effect.Effect<string | undefined> =>
+  Effect.tap(client.transport.newOperationId, (id) => Tracing.annotate("sequoia.correlation_id", id ?? ""))

@@ -29,6 +29,9 @@ export const redactUrl = (url: string): string => {
   }
 }
 
+/** Whether a parsed URL carries a user name or password (a secret in every error, log and span). */
+export const hasUserInfo = (url: URL): boolean => url.username !== "" || url.password !== ""
+
 /** Whether a query string (without `?`) holds the given key. */
 export const hasQueryKey = (url: string, key: string): boolean => {
   const q = url.indexOf("?")

@@ -254,6 +254,9 @@ describe("closing a client", () => {
       const read = sequoia.runPromise(contents.read(e.owner, firstRef(e))).then(() => "read", (error) => error._tag)
       yield* Effect.sleep("700 millis")
       yield* Effect.promise(() => sequoia.dispose())
+      // A request already on the wire when dispose() returns may reach the emulator's log a moment later;
+      // let it land before counting. Retries that outlived the client would keep arriving every 0.2 s.
+      yield* Effect.sleep("150 millis")
       const atDispose = e.requests({ service: "identity" }).length
       expect(atDispose).toBeGreaterThan(0)
       yield* Effect.sleep("1 second")

@@ -432,7 +432,7 @@ export const make = (options: {
         parent: page.url
       }
       if (!follow) return Stream.succeed(included)
-      const links = Linked.uniqueContinues(entries)
+      const links = Linked.leftToFollow(entries)
       return Stream.concat(
         Stream.succeed(included),
         Stream.flatMap(Stream.fromIterable(links), (link) => run.continuation(name, link, page.url, seen))

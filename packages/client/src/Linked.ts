@@ -1,8 +1,10 @@
 /**
  * Linked (included) resources across a browse. For each main page: the page's `linked.<name>` items, then the
- * continuations the service left in `meta.linked.<name>` (its "unique" continue links: continue tokens that no
- * entry's `request` already used), each followed to its end with the owner added, since those links omit it.
- * The continuations are computed from each main page, never from the first page only.
+ * continuations the service left in `meta.linked.<name>`, each followed to its end with the owner added, since
+ * those links omit it. The service reports its sub-requests either as continue chains (the "unique" continue
+ * links: continue tokens that no entry's `request` already used) or by page number (the `next` links that no
+ * entry's `request` already fetched); both are followed. The continuations are computed from each main page,
+ * never from the first page only.
  *
  * @since 0.1.0
  */
@@ -117,14 +119,18 @@ export const continueToken = (link: string): string | undefined => {
     const eq = pair.indexOf("=")
     const key = eq < 0 ? pair : pair.slice(0, eq)
     if (key !== "continue") continue
-    const value = eq < 0 ? "" : pair.slice(eq + 1)
-    try {
-      return decodeURIComponent(value.replace(/\+/g, " "))
-    } catch {
-      return value
-    }
+    return decodeLoosely(eq < 0 ? "" : pair.slice(eq + 1))
   }
   return undefined
+}
+
+/** A query component decoded (`+` as a space), or as sent when it is not valid percent-encoding. */
+const decodeLoosely = (text: string): string => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "))
+  } catch {
+    return text
+  }
 }
 
 /**
@@ -165,6 +171,93 @@ export const uniqueContinues = (entries: ReadonlyArray<unknown>): ReadonlyArray<
   }
   return links
 }
+
+const pagingParams = new Set(["owner", "page", "perPage", "count"])
+
+/**
+ * Which page of which sub-request a link addresses: its path and query without the owner, the page size and
+ * the count flag (which the service sets on some links of a chain and not on others), in a canonical order,
+ * with the page number (1 when absent).
+ */
+const pageKey = (link: string): string => {
+  const [beforeFragment] = link.split("#")
+  const q = beforeFragment!.indexOf("?")
+  const path = q < 0 ? beforeFragment! : beforeFragment!.slice(0, q)
+  const pairs: Array<string> = []
+  let page = "1"
+  if (q >= 0) {
+    for (const pair of beforeFragment!.slice(q + 1).split("&")) {
+      if (pair === "") continue
+      const eq = pair.indexOf("=")
+      const key = decodeLoosely(eq < 0 ? pair : pair.slice(0, eq))
+      const value = decodeLoosely(eq < 0 ? "" : pair.slice(eq + 1))
+      if (key === "page") page = value
+      else if (!pagingParams.has(key)) pairs.push(`${key}=${value}`)
+    }
+  }
+  return `${path}?${pairs.sort().join("&")}#${page}`
+}
+
+/**
+ * The `next` links of page-number `meta.linked.<name>` entries that the service left for the client, in the
+ * order sent. The service may fetch later pages of a sub-request itself and report them as further entries
+ * (their `request` ends in `page=2`, …); a `next` is left only when no entry's `request` is that page of that
+ * sub-request. Entries with a `continue` link are left to {@link uniqueContinues}.
+ *
+ * @example
+ * ```ts
+ * import { Linked } from "@sequoia-sdk/client"
+ *
+ * const assets = "/data/assets?count=true&withContentRef=acme:a"
+ * const toFollow = Linked.uniqueNexts([
+ *   { request: assets, page: 1, next: `${assets}&page=2&perPage=100` },
+ *   { request: `${assets}&page=2&perPage=100`, page: 2, next: `${assets}&page=3&perPage=100` }
+ * ]) // only the link to page 3: the service already fetched page 2
+ * ```
+ *
+ * @since 0.1.0
+ * @category links
+ */
+export const uniqueNexts = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> => {
+  const requested = new Set<string>()
+  for (const entry of entries) {
+    if (Predicate.isRecord(entry) && typeof entry.request === "string") requested.add(pageKey(entry.request))
+  }
+  const links: Array<string> = []
+  const taken = new Set<string>()
+  for (const entry of entries) {
+    if (!Predicate.isRecord(entry) || typeof entry.next !== "string" || entry.next === "") continue
+    if (typeof entry.continue === "string" && entry.continue !== "") continue
+    const key = pageKey(entry.next)
+    if (requested.has(key) || taken.has(key)) continue
+    taken.add(key)
+    links.push(entry.next)
+  }
+  return links
+}
+
+/**
+ * Every link of `meta.linked.<name>` entries that the service left for the client: {@link uniqueContinues}, then
+ * {@link uniqueNexts}. This is what a browse follows for an inclusion.
+ *
+ * @example
+ * ```ts
+ * import { Linked } from "@sequoia-sdk/client"
+ *
+ * const [a, b] = ["/data/assets?withContentRef=acme:a", "/data/assets?withContentRef=acme:b"]
+ * const toFollow = Linked.leftToFollow([
+ *   { request: `${a}&continue=true`, continue: `${a}&continue=t1` },
+ *   { request: b, page: 1, next: `${b}&page=2` }
+ * ]) // both links: a's continue token t1 and b's page 2 were not fetched by the service
+ * ```
+ *
+ * @since 0.1.0
+ * @category links
+ */
+export const leftToFollow = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> => [
+  ...uniqueContinues(entries),
+  ...uniqueNexts(entries)
+]
 
 /**
  * The body key of the resources a link addresses: the camelCase form of its last path segment

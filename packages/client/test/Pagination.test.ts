@@ -465,6 +465,83 @@ describe("linked resources", () => {
       expectOwnerOnce(requests, e.owner)
     }).pipe(Effect.scoped))
 
+  it("page-number entries: the next links no entry requested, one per sub-request (recorded and synthetic)", () => {
+    // the JavaScript SDK's recorded page-mode browse: every batch fits one page, so nothing is left
+    for (let i = 1; i <= 12; i++) {
+      const entries = (metaOf(recorded(`js-sdk/media-items-${i}.json`)).linked as Json).assets as Array<Json>
+      expect(entries.length).toBeGreaterThan(0)
+      expect(Linked.uniqueNexts(entries)).toEqual([])
+      expect(Linked.leftToFollow(entries)).toEqual([])
+    }
+    const a = "/data/assets?fields=ref%2Cname&count=true&withContentRef=acme%3Aa"
+    const b = "/data/assets?count=true&withContentRef=acme%3Ab"
+    const entries = [
+      { request: a, page: 1, perPage: 100, next: `${a}&page=2&perPage=100` },
+      // the service fetched page 2 itself, naming it in another order and encoding, without perPage
+      { request: "/data/assets?withContentRef=acme:a&fields=ref,name&count=true&page=2", page: 2, next: `${a}&page=3` },
+      { request: b, page: 1, perPage: 100, next: `${b}&page=2&perPage=100` },
+      { request: b, page: 1, perPage: 100, next: `${b}&page=2&perPage=100` },
+      { request: "/data/assets?continue=true&withContentRef=acme%3Ac", continue: "/data/assets?continue=t1&page=9" }
+    ]
+    expect(Linked.uniqueNexts(entries)).toEqual([`${a}&page=3`, `${b}&page=2&perPage=100`])
+    expect(Linked.leftToFollow(entries)).toEqual([
+      "/data/assets?continue=t1&page=9",
+      `${a}&page=3`,
+      `${b}&page=2&perPage=100`
+    ])
+  })
+
+  it.live("a service that pages inclusions by number: the next link it left is followed to the end, owner added", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator({ linkedPaging: "page" })
+      const parents = new Set(
+        e.resources("metadata", "contents").filter((r) => r.owner === "testmock").map((r) => r.ref)
+      )
+      const expected = e.resources("metadata", "assets").filter((a) => parents.has(a.contentRef)).map((a) => a.ref)
+      const criteria = Criteria.empty.pipe(Criteria.include("assets"), Criteria.perPage(100), Criteria.page(1))
+      const pages = yield* contents.browse("testmock", criteria).linked("assets").pages.pipe(
+        Stream.runCollect,
+        Effect.provide(clientLayer(e, http))
+      )
+      const list = Chunk.toReadonlyArray(pages)
+      const assets = list.flatMap((p) => refs(p.resources))
+      expect(assets).toHaveLength(expected.length)
+      expect(new Set(assets)).toEqual(new Set(expected))
+      // the first batch (with the content of 594 assets): 5 pages in the response, pages 6 and 7 left to the client
+      expect(list.map((p) => [p.source, p.source === "continuation" ? p.resources.length : "-"])).toEqual([
+        ["included", "-"],
+        ["continuation", 100],
+        ["continuation", 92],
+        ["included", "-"],
+        ["included", "-"]
+      ])
+      const requests = gets(e)
+      const assetsPath = "/metadata/data/assets"
+      expect(requests.map((r) => r.path)).toEqual([contentsPath, assetsPath, assetsPath, contentsPath, contentsPath])
+      expect([...param(requests[1]!, "page"), ...param(requests[2]!, "page")]).toEqual(["6", "7"])
+      expect(param(requests[1]!, "withContentRef")[0]).toContain("testmock:cc0a675a-3b8a-4c87-9293-16e87e9ae599")
+      expect(queryKeys(requests[1]!.query).at(-1)).toBe("owner")
+      expectOwnerOnce(requests, "testmock")
+    }).pipe(Effect.scoped))
+
+  it.live("an inclusion's sort (<name>.sort) orders its items and its continuations alike", () =>
+    Effect.gen(function*() {
+      const e = yield* emulator({ seed: "empty" })
+      e.generate("metadata", "contents", 1, { linkedAssetsPerItem: 650 })
+      const criteria = Criteria.empty.pipe(Criteria.include("assets", { sort: ["-name"] }))
+      const pages = yield* contents.browse(e.owner, criteria).linked("assets").pages.pipe(
+        Stream.runCollect,
+        Effect.provide(clientLayer(e, http))
+      )
+      const list = Chunk.toReadonlyArray(pages)
+      expect(list.map((p) => p.source)).toEqual(["included", "continuation", "continuation"])
+      const names = list.flatMap((p) => p.resources.map((r) => String(r.name)))
+      expect(names).toHaveLength(650)
+      expect(new Set(names).size).toBe(650)
+      expect(names).toEqual([...names].sort().reverse())
+      expect(param(gets(e)[0]!, "assets.sort")).toEqual(["-name"])
+    }).pipe(Effect.scoped))
+
   it.live("sub-request failures are kept as LinkedFailure values, 404 entries skipped; strict fails", () =>
     Effect.gen(function*() {
       const e = yield* emulator({ seed: "empty" })

@@ -896,9 +896,7 @@ const readAheadWorkload = async (args: Args, emulator: EmulatorProcess, sizes: S
   const count = sizes.readAheadPages * sizes.readAheadPerPage
   await emulator.data(owner, count)
   const criteria = Criteria.empty.pipe(Criteria.perPage(sizes.readAheadPerPage))
-  // The SDK's BrowseOptions has no `readAhead` yet: the option goes in untyped, and is ignored until it exists.
-  const readAheadOptions: Record<string, unknown> = { readAhead: 2 }
-  const withReadAhead = readAheadOptions as Endpoint.BrowseOptions
+  const withReadAhead: Endpoint.BrowseOptions = { readAhead: 2 }
   const work = Effect.sleep(Duration.millis(sizes.workMs))
   const program = (options: Endpoint.BrowseOptions | undefined): SdkProgram =>
     contents.browse(owner, criteria, options).pages.pipe(

@@ -41,6 +41,11 @@ export interface ClientCredentials {
  *   TLS handshake demands a client certificate signed by `ca` (mutual TLS).
  * - `auth`: what data services require: `"bearer"` (default) a token from the identity service, `"none"`
  *   nothing, `"clientCertificate"` a verified client certificate (with `tls.requireClientCert`) and no token.
+ * - `linkedPaging`: how the sub-requests of an inclusion page when the main request pages by number (a request
+ *   with `continue` always gets continue sub-requests). `"continue"` (default): continue chains, as the python
+ *   SDK's recordings show. `"page"`: page-number reports `{request, totalCount, page, perPage, first, last, next?}`,
+ *   as the JavaScript and Java SDKs' recordings show, pages 2 to 5 pre-followed with `&page=N&perPage=100`, and a
+ *   `next` left for the client when more remain.
  *
  * @example
  * ```ts
@@ -69,6 +74,7 @@ export interface EmulatorOptions {
     readonly requireClientCert?: boolean
   }
   readonly auth?: "bearer" | "none" | "clientCertificate"
+  readonly linkedPaging?: "continue" | "page"
 }
 
 /**

@@ -163,3 +163,128 @@ describe("linked resources", () => {
     )
   })
 })
+
+describe("linked resources by page number (linkedPaging: \"page\")", () => {
+  type PageReport = Report & { page?: number; totalCount?: number; first?: string; last?: string; next?: string }
+  const heavy = "testmock:cc0a675a-3b8a-4c87-9293-16e87e9ae599"
+
+  it("reports page-number sub-requests, pre-follows 5 pages, and leaves a next link (without owner)", async () => {
+    const local = await startEmulator({ linkedPaging: "page" })
+    try {
+      const localBearer = await token(local)
+      const { body } = await getJson(
+        local,
+        "metadata",
+        `/data/contents/${heavy}?owner=testmock&include=assets`,
+        localBearer
+      )
+      const list = reports(body, "assets") as Array<PageReport>
+      expect(list.map((r) => r.page)).toEqual([1, 2, 3, 4, 5])
+      expect(linked(body, "assets")).toHaveLength(500)
+      const base = `/data/assets?fields=ref%2Cname%2CcontentRef%2Ctype%2Curl%2CfileFormat%2Ctitle%2CfileSize%2Ctags` +
+        `&count=true&withContentRef=${heavy.replace(":", "%3A")}`
+      // the recorded shape (JavaScript SDK's media-items.json): page 1's request has no page; links carry page and perPage
+      expect(list[0]).toEqual({
+        totalCount: 594,
+        page: 1,
+        perPage: 100,
+        first: `${base}&page=1&perPage=100`,
+        last: `${base}&page=6&perPage=100`,
+        next: `${base}&page=2&perPage=100`,
+        request: base
+      })
+      for (let i = 1; i < 5; i++) expect(list[i]!.request).toBe(list[i - 1]!.next)
+      expect(list[4]!.next).toBe(`${base}&page=6&perPage=100`)
+      expect(list[4]!.next).not.toContain("owner=")
+      const rest = await getJson(local, "metadata", `${list[4]!.next!}&owner=testmock`, localBearer)
+      expect(items(rest.body, "assets")).toHaveLength(94)
+      expect(metaOf(rest.body).next).toBeUndefined()
+      const all = [...linked(body, "assets"), ...items(rest.body, "assets")].map((a) => a.ref)
+      expect(new Set(all).size).toBe(594)
+      // a main request with continue still gets continue sub-requests
+      const cont = await getJson(
+        local,
+        "metadata",
+        `/data/contents/${heavy}?owner=testmock&include=assets&continue=true`,
+        localBearer
+      )
+      expect(tokenOf((reports(cont.body, "assets") as Array<PageReport>)[0]!.request)).toBe("true")
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("a batch that fits one page has one report and no next", async () => {
+    const local = await startEmulator({ linkedPaging: "page", seed: "empty" })
+    try {
+      local.generate("metadata", "contents", 3, { linkedAssetsPerItem: 2 })
+      const localBearer = await token(local)
+      const { body } = await getJson(local, "metadata", "/data/contents?owner=testmock&include=assets", localBearer)
+      const list = reports(body, "assets") as Array<PageReport>
+      expect(list).toHaveLength(1)
+      expect(list[0]).toMatchObject({ totalCount: 6, page: 1, perPage: 100 })
+      expect(list[0]!.next).toBeUndefined()
+      expect(linked(body, "assets")).toHaveLength(6)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("refuses an unknown linkedPaging", async () => {
+    await expect(startEmulator({ linkedPaging: "pages" as "page" })).rejects.toThrow(/linkedPaging/)
+  })
+})
+
+describe("the order of included resources (<rel>.sort)", () => {
+  it("sorts linked resources, and the continue link keeps that order to the end", async () => {
+    const local = await startEmulator({ seed: "empty" })
+    try {
+      local.generate("metadata", "contents", 1, { linkedAssetsPerItem: 650 })
+      const localBearer = await token(local)
+      const { body } = await getJson(
+        local,
+        "metadata",
+        "/data/contents?owner=testmock&include=assets&assets.sort=-name",
+        localBearer
+      )
+      const list = reports(body, "assets")
+      expect(list[0]!.request).toMatch(/&sort=-name$/)
+      const left = leftOver(list)
+      expect(left).toHaveLength(1)
+      expect(left[0]).toContain("sort=-name")
+      const rest = await walk(local, "metadata", `${left[0]!}&owner=testmock`, localBearer, "continue")
+      const names = [...linked(body, "assets"), ...rest.flatMap((p) => items(p, "assets"))].map((a) => String(a.name))
+      expect(names).toHaveLength(650)
+      expect(names).toEqual([...names].sort().reverse())
+      expect(new Set(names).size).toBe(650)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it("sorts page-number sub-requests too, and refuses a sort that is not a field", async () => {
+    const local = await startEmulator({ seed: "empty", linkedPaging: "page" })
+    try {
+      local.generate("metadata", "contents", 2, { linkedAssetsPerItem: 3 })
+      const localBearer = await token(local)
+      const sorted = await getJson(
+        local,
+        "metadata",
+        "/data/contents?owner=testmock&include=assets&assets.sort=-name",
+        localBearer
+      )
+      const names = linked(sorted.body, "assets").map((a) => String(a.name))
+      expect(names).toEqual([...names].sort().reverse())
+      const bad = await getJson(
+        local,
+        "metadata",
+        "/data/contents?owner=testmock&include=assets&assets.sort=a;b",
+        localBearer
+      )
+      expect(bad.status).toBe(400)
+      expect(JSON.stringify(bad.body)).toContain("assets.sort")
+    } finally {
+      await local.close()
+    }
+  })
+})

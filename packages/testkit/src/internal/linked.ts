@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http"
 import type { LinkedFaultRule } from "../FaultRule.js"
 import type { ResourcefulDef } from "./descriptors.js"
+import type { SortKey } from "./filter.js"
 import { fieldValues, matches, parseFilter, scalarString } from "./filter.js"
 import type { Doc } from "./json.js"
 import { lowerFirst, project, singular, upperFirst } from "./json.js"
@@ -10,7 +11,7 @@ import type { QueryPairs } from "./querystring.js"
 import { encodeQuery } from "./querystring.js"
 import type { ResourceContext, ServiceData } from "./state.js"
 import type { Entry } from "./store.js"
-import { cursorOf } from "./store.js"
+import { compareCursors, cursorOf } from "./store.js"
 import { encodeToken } from "./token.js"
 
 /** A relationship ready to resolve. */
@@ -157,13 +158,28 @@ const refsIn = (docs: ReadonlyArray<Doc>, path: string): Array<string> => {
   return [...seen]
 }
 
+/** The order of an inclusion's sub-requests (`<rel>.sort`): the parameter as given ("" for by ref) and its keys. */
+interface LinkedSort {
+  readonly spec: string
+  readonly keys: ReadonlyArray<SortKey>
+}
+
+const byRef: LinkedSort = { spec: "", keys: [] }
+
 /**
  * Resolves `include` the way the Sequoia services do: parents in batches of the relationship's `batchSize` (10); for
- * each batch one sub-request, reported in `meta.linked.<rel>`. An indirect sub-request is a continue-mode browse of
- * the target, `/data/<target>?fields=…&continue=true&<filterName>=<ref1>||…`, of which up to 5 pages of 100 are
- * followed inside the response, each report's `request` carrying the previous report's `continue` link; when more
- * remain the last report keeps its `continue` link (without `owner`, like the real one) for the client to follow. A
- * direct sub-request reads the referenced refs, `/data/<target>/<ref1>,<ref2>…?fields=…`.
+ * each batch one sub-request, reported in `meta.linked.<rel>`. An indirect sub-request is a browse of the target,
+ * ordered by `<rel>.sort` when given, of which up to 5 pages of 100 are followed inside the response:
+ *
+ * - continue mode (a main request with `continue`, or any request under `linkedPaging: "continue"`):
+ *   `/data/<target>?fields=…&continue=true&<filterName>=<ref1>||…`, each report's `request` carrying the previous
+ *   report's `continue` link; when more remain the last report keeps its `continue` link (without `owner`, like
+ *   the real one) for the client to follow.
+ * - page mode (a main request by page number under `linkedPaging: "page"`):
+ *   `/data/<target>?fields=…&count=true&<filterName>=<ref1>||…`, then `…&page=N&perPage=100`, each report
+ *   `{totalCount, page, perPage, first, last, next?, request}`; when more remain the last report's `next` is left.
+ *
+ * A direct sub-request reads the referenced refs, `/data/<target>/<ref1>,<ref2>…?fields=…`.
  */
 export const resolveLinked = (
   ctx: ResourceContext,
@@ -177,6 +193,8 @@ export const resolveLinked = (
     if (rel === undefined) continue
     const fields = query.relFields.get(name) ?? rel.fields
     const extra = query.relFilters.get(name) ?? []
+    const sort = query.relSort.get(name) ?? byRef
+    const mode = query.continue === undefined ? ctx.linkedPaging : "continue"
     const items: Array<Doc> = []
     const reports: Array<Record<string, unknown>> = []
     const seen = new Set<string>()
@@ -192,7 +210,7 @@ export const resolveLinked = (
       for (const batch of chunks(parentDocs, rel.batchSize)) {
         const refs = refsIn(batch, rel.fieldNamePath)
         if (refs.length === 0) continue
-        const found = direct(ctx, rel, refs, extra)
+        const found = direct(ctx, rel, refs, extra, sort)
         const report = directReport(rel, refs, fields, found.length)
         const failed = linkedFaultsOf(ctx.service).take(name, String(report.request))
         reports.push(failed ?? report)
@@ -203,7 +221,8 @@ export const resolveLinked = (
         ? parents.map((p) => p.ref)
         : refsIn(parentDocs, rel.through.fieldNamePath)
       for (const batch of chunks(keys, rel.batchSize)) {
-        add(indirect(ctx, query.owner, rel, name, batch, fields, extra, reports))
+        const resolve = mode === "page" ? indirectByPage : indirect
+        add(resolve(ctx, query.owner, rel, name, batch, fields, extra, sort, reports))
       }
     }
     linked[name] = items
@@ -216,7 +235,8 @@ const direct = (
   ctx: ResourceContext,
   rel: Relationship,
   refs: ReadonlyArray<string>,
-  extra: QueryPairs
+  extra: QueryPairs,
+  sort: LinkedSort
 ): Array<Entry> => {
   const collection = ctx.service.collections.get(rel.targetPath)
   const filters = filtersOf(rel.targetResourceful, extra)
@@ -224,6 +244,9 @@ const direct = (
   for (const ref of refs) {
     const entry = collection?.get(ref)
     if (entry !== undefined && filters.every((f) => matches(entry.doc, f))) found.push(entry)
+  }
+  if (sort.keys.length > 0) {
+    found.sort((a, b) => compareCursors(sort.keys, cursorOf(sort.keys, a), cursorOf(sort.keys, b)))
   }
   return found
 }
@@ -246,7 +269,26 @@ const directReport = (
     }
 }
 
-const indirect = (
+/** The target resources of one batch of parents, in the inclusion's order. */
+const selectBatch = (
+  ctx: ResourceContext,
+  owner: string,
+  rel: Relationship,
+  joined: string,
+  extra: QueryPairs,
+  sort: LinkedSort
+): ReadonlyArray<Entry> => {
+  const partition = ctx.service.collections.get(rel.targetPath)?.partition(owner)
+  const view = partition?.view({
+    filters: [parseFilter(rel.filterPath, joined, false), ...filtersOf(rel.targetResourceful, extra)],
+    text: undefined,
+    sort: sort.keys,
+    key: JSON.stringify([[[rel.filterName, joined], ...extra], null, sort.spec])
+  })
+  return view?.entries ?? []
+}
+
+type Indirect = (
   ctx: ResourceContext,
   owner: string,
   rel: Relationship,
@@ -254,19 +296,19 @@ const indirect = (
   keys: ReadonlyArray<string>,
   fields: ReadonlyArray<string> | undefined,
   extra: QueryPairs,
+  sort: LinkedSort,
   reports: Array<Record<string, unknown>>
-): ReadonlyArray<Entry> => {
+) => ReadonlyArray<Entry>
+
+const indirect: Indirect = (ctx, owner, rel, name, keys, fields, extra, sort, reports) => {
   const joined = keys.join("||")
-  const partition = ctx.service.collections.get(rel.targetPath)?.partition(owner)
-  const view = partition?.view({
-    filters: [parseFilter(rel.filterPath, joined, false), ...filtersOf(rel.targetResourceful, extra)],
-    text: undefined,
-    sort: [],
-    key: JSON.stringify([[[rel.filterName, joined], ...extra], null, ""])
-  })
-  const entries = view?.entries ?? []
+  const entries = selectBatch(ctx, owner, rel, joined, extra, sort)
   const head: QueryPairs = fields === undefined ? [] : [["fields", fields.join(",")]]
-  const tail: QueryPairs = [[rel.filterName, joined], ...extra]
+  const tail: QueryPairs = [
+    [rel.filterName, joined],
+    ...extra,
+    ...(sort.spec === "" ? [] : [["sort", sort.spec] as const])
+  ]
   const link = (cont: string, perPage: boolean) =>
     `/data/${rel.targetPath}?${
       encodeQuery([
@@ -289,7 +331,7 @@ const indirect = (
     start += page.length
     const last = page[page.length - 1]
     if (start < entries.length && last !== undefined) {
-      const next = link(encodeToken("", cursorOf([], last)), true)
+      const next = link(encodeToken(sort.spec, cursorOf(sort.keys, last)), true)
       reports.push({ perPage: linkedPerPage, continue: next, request })
       request = next
     } else {
@@ -298,4 +340,43 @@ const indirect = (
     }
   }
   return entries.slice(0, start)
+}
+
+const indirectByPage: Indirect = (ctx, owner, rel, name, keys, fields, extra, sort, reports) => {
+  const joined = keys.join("||")
+  const entries = selectBatch(ctx, owner, rel, joined, extra, sort)
+  const base: QueryPairs = [
+    ...(fields === undefined ? [] : [["fields", fields.join(",")] as const]),
+    ["count", "true"],
+    [rel.filterName, joined],
+    ...extra,
+    ...(sort.spec === "" ? [] : [["sort", sort.spec] as const])
+  ]
+  const pageLink = (n: number) =>
+    `/data/${rel.targetPath}?${encodeQuery([...base, ["page", `${n}`], ["perPage", `${linkedPerPage}`]])}`
+  const lastPage = Math.max(1, Math.ceil(entries.length / linkedPerPage))
+  const faults = linkedFaultsOf(ctx.service)
+  let shown = 0
+  for (let page = 1; page <= linkedPagesPerResponse; page++) {
+    const request = page === 1 ? `/data/${rel.targetPath}?${encodeQuery(base)}` : pageLink(page)
+    const failed = faults.take(name, request)
+    if (failed !== undefined) {
+      reports.push(failed)
+      break
+    }
+    shown = Math.min(entries.length, page * linkedPerPage)
+    const more = page < lastPage
+    reports.push({
+      totalCount: entries.length,
+      page,
+      perPage: linkedPerPage,
+      first: pageLink(1),
+      last: pageLink(lastPage),
+      ...(page > 1 ? { prev: pageLink(page - 1) } : {}),
+      ...(more ? { next: pageLink(page + 1) } : {}),
+      request
+    })
+    if (!more) break
+  }
+  return entries.slice(0, shown)
 }

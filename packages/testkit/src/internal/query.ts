@@ -18,6 +18,8 @@ export interface Query {
   readonly relFields: ReadonlyMap<string, ReadonlyArray<string>>
   /** `<rel>.with<Field>` filters, as `with<Field>` pairs */
   readonly relFilters: ReadonlyMap<string, QueryPairs>
+  /** `<rel>.sort`: the order of an inclusion's sub-requests, as given and parsed */
+  readonly relSort: ReadonlyMap<string, { readonly spec: string; readonly keys: ReadonlyArray<SortKey> }>
   readonly perPage: number
   readonly page: number | undefined
   /** `"true"` or a token */
@@ -96,7 +98,7 @@ export const interpretQuery = (
   const filterPairs: Array<readonly [string, string]> = []
   const relPairs: Array<readonly [string, string]> = []
   for (const [name, value] of pairs) {
-    if (singleValued.has(name) || name.endsWith(".fields")) {
+    if (singleValued.has(name) || name.endsWith(".fields") || name.endsWith(".sort")) {
       if (single.has(name)) throw badRequest(`"${name}" must be given once`, "query", [name])
       single.set(name, value)
     } else if (filterPattern.test(name)) {
@@ -128,6 +130,15 @@ export const interpretQuery = (
     if (!name.endsWith(".fields")) continue
     const rel = name.slice(0, -".fields".length)
     if (include.includes(rel)) relFields.set(rel, listParam(name, value))
+  }
+  const relSort = new Map<string, { spec: string; keys: ReadonlyArray<SortKey> }>()
+  for (const [name, value] of single) {
+    if (!name.endsWith(".sort")) continue
+    const rel = name.slice(0, -".sort".length)
+    if (!include.includes(rel)) continue
+    const keys = listParamSort(name, value)
+    const byRef = keys.length === 0 || (keys.length === 1 && keys[0]!.path === "ref" && !keys[0]!.desc)
+    if (!byRef) relSort.set(rel, { spec: value, keys })
   }
   const relFilters = new Map<string, Array<readonly [string, string]>>()
   for (const [name, value] of relPairs) {
@@ -173,7 +184,7 @@ export const interpretQuery = (
   }
 
   const sortValue = single.get("sort")
-  const sort: Array<SortKey> = sortValue === undefined ? [] : listParamSort(sortValue)
+  const sort: Array<SortKey> = sortValue === undefined ? [] : listParamSort("sort", sortValue)
   const defaultOrder = sort.length === 0 || (sort.length === 1 && sort[0]!.path === "ref" && !sort[0]!.desc)
   const q = single.get("q")
   if (q !== undefined && q.trim() === "") throw badRequest("\"q\" is not allowed to be empty", "query", ["q"])
@@ -191,6 +202,7 @@ export const interpretQuery = (
     include,
     relFields,
     relFilters,
+    relSort,
     perPage: perPageValue === undefined ? maxPerPage : intParam("perPage", perPageValue, 1, maxPerPage),
     page: pageValue === undefined ? undefined : intParam("page", pageValue, 1, maxPages),
     continue: continueValue,
@@ -211,10 +223,10 @@ export const interpretQuery = (
   }
 }
 
-const listParamSort = (value: string): Array<SortKey> =>
+const listParamSort = (name: string, value: string): Array<SortKey> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
     const desc = s.startsWith("-")
     const path = desc || s.startsWith("+") ? s.slice(1) : s
-    if (!fieldPattern.test(path)) throw badRequest(`"sort" is invalid - "${s}" is not a field name`, "query", ["sort"])
+    if (!fieldPattern.test(path)) throw badRequest(`"${name}" is invalid - "${s}" is not a field name`, "query", [name])
     return { path, desc }
   })

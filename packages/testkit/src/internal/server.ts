@@ -75,6 +75,10 @@ const checkOptions = (options: EmulatorOptions, clients: ReadonlyArray<ClientCre
   if (lifetime !== undefined && lifetime !== null && !(Number.isFinite(lifetime) && lifetime >= 0)) {
     throw new Error("Sequoia emulator: `tokenLifetimeSeconds` must be a non-negative number or null")
   }
+  const paging = options.linkedPaging
+  if (paging !== undefined && paging !== "continue" && paging !== "page") {
+    throw new Error("Sequoia emulator: `linkedPaging` must be \"continue\" or \"page\"")
+  }
   const port = options.port
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new Error("Sequoia emulator: `port` must be an integer from 0 to 65535")
@@ -88,7 +92,7 @@ export const start = async (options: EmulatorOptions = {}): Promise<Emulator> =>
   const host = options.host ?? "127.0.0.1"
   const owner = options.owner ?? "testmock"
   const lifetime = options.tokenLifetimeSeconds === undefined ? 3600 : options.tokenLifetimeSeconds
-  const state = new State(owner)
+  const state = new State(owner, options.linkedPaging ?? "continue")
   if ((options.seed ?? "fixtures") === "fixtures") {
     for (const set of fixtureCollections()) state.collection(set.service, set.resource).putMany(set.entries)
   }

@@ -17,6 +17,8 @@ export interface ResourceContext {
   readonly resourcePath: string
   readonly resourceKey: string
   readonly resourceful: ResourcefulDef | undefined
+  /** How inclusions page under a page-number main request (see `EmulatorOptions.linkedPaging`). */
+  readonly linkedPaging: "continue" | "page"
 }
 
 /** The services the registry lists by default, in order. */
@@ -63,7 +65,7 @@ export class State {
   readonly registered: Array<string> = [...defaultServices]
   private readonly data = new Map<string, ServiceData>()
 
-  constructor(readonly owner: string) {}
+  constructor(readonly owner: string, readonly linkedPaging: "continue" | "page" = "continue") {}
 
   isRegistered(name: string): boolean {
     return this.registered.includes(name)
@@ -95,7 +97,8 @@ export class State {
       service: data,
       resourcePath,
       resourceKey: resourceful?.pluralName ?? camelCase(resourcePath),
-      resourceful
+      resourceful,
+      linkedPaging: this.linkedPaging
     }
   }
 

@@ -10,10 +10,11 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Effect, type Exit, Option, Queue, Stream } from "effect"
+import { Chunk, Effect, type Exit, Option, Predicate, Queue, Stream } from "effect"
 import * as Criteria from "./Criteria.js"
 import { Sequoia } from "./internal/client.js"
 import { checkOwner, invalid, isEmptyResult, operationId, resourceUrl } from "./internal/endpoint.js"
+import * as LinkedLinks from "./internal/linkedLinks.js"
 import * as Tracing from "./internal/tracing.js"
 import { encodeValue, queryString } from "./internal/url.js"
 import * as Linked from "./Linked.js"
@@ -75,7 +76,10 @@ export interface BrowseOptions {
    * stop at 100 pages. Criteria with a `page` use page numbers.
    */
   readonly paging?: "continue" | "page" | undefined
-  /** Fails with `PageLimitReached` rather than fetch more pages than this. */
+  /**
+   * Fails with `PageLimitReached` rather than fetch more pages than this: more main pages, or more pages of
+   * any one continuation of an inclusion.
+   */
   readonly maxPages?: number | undefined
   /**
    * Fetches up to this many pages ahead of the consumer (default 0: a page is requested when the consumer
@@ -233,6 +237,9 @@ const checkCursor = (
   return Effect.succeed(resolved.url)
 }
 
+/** An absolute URL without its query and fragment. */
+const pathOf = (url: string): string => url.split(/[?#]/)[0]!
+
 /**
  * Builds a browse (no I/O until a stream runs).
  *
@@ -305,8 +312,11 @@ export const make = (options: {
         Tracing.withSpan(span, { "url.full": url })
       )
 
-    /** A run over the main pages: one step per page, which fetches it and says where the next one is. */
-    const mainSteps = () => {
+    /**
+     * A run over the main pages: one step per page, which fetches it and says where the next one is. With
+     * `strictPages`, a page's first `LinkedFailure` fails the run.
+     */
+    const mainSteps = (strictPages: boolean) => {
       const seen = new Set<string>()
       let received = 0
       return (url: string) =>
@@ -318,7 +328,7 @@ export const make = (options: {
           seen.add(url)
           const page = yield* fetchPage(url, key, "Sequoia.page")
           const failure = page.failures[0]
-          if (strict && failure !== undefined) return yield* failure
+          if (strictPages && failure !== undefined) return yield* failure
           received += page.resources.length
           const done = page.next === undefined ||
             (limitPages !== undefined && seen.size >= limitPages) ||
@@ -328,37 +338,59 @@ export const make = (options: {
     }
 
     /** The main pages, requested one per pull. */
-    const mainPages = (): Stream.Stream<Page.Page, SequoiaError> => Stream.paginateEffect(firstUrl, mainSteps())
+    const mainPages = (strictPages = strict): Stream.Stream<Page.Page, SequoiaError> =>
+      Stream.paginateEffect(firstUrl, mainSteps(strictPages))
 
     /**
      * The main pages' resources, without read-ahead: each page's list is emitted as it is, so nothing holds on
      * to the page (its inclusions, its meta, its raw body) while the next one is fetched.
      */
     const mainResources = (): Stream.Stream<Page.Resource, SequoiaError> => {
-      const step = mainSteps()
+      const step = mainSteps(strict)
       return Stream.paginateChunkEffect(
         firstUrl,
         (url) => Effect.map(step(url), ([page, next]) => [Chunk.unsafeFromArray(page.resources), next] as const)
       )
     }
 
-    /** A continuation the service left for an inclusion, followed to its end. */
+    /**
+     * A continuation the service left for an inclusion, followed to its end. `fetched` holds the pages of the
+     * main page's sub-requests fetched so far (by page key, the service's own included),
+     * so a link back to one of them is a `PaginationLoop`, as is a page met twice. Every page of the chain must
+     * be of the collection its sub-request addressed; `maxPages` bounds the chain as it bounds the main pages.
+     */
     const continuation = (
       name: string,
-      link: string,
+      left: LinkedLinks.LeftLink,
       parent: string,
-      seen: Set<string>
+      fetched: Set<string>
     ): Stream.Stream<Linked.LinkedPage, SequoiaError> => {
-      const start = Page.resolveLink(location, link, o)
-      if ("error" in start) {
-        return Stream.fail(
-          new DecodeError({ what: `linked ${name}`, where: `${parent} meta.linked`, detail: start.error })
-        )
+      const where = `${parent} meta.linked.${name}`
+      const unreadable = (detail: string) => new DecodeError({ what: `linked ${name}`, where, detail })
+      const start = Page.resolveLink(location, left.link, o)
+      if ("error" in start) return Stream.fail(unreadable(start.error))
+      const path = pathOf(start.url)
+      if (left.request !== undefined) {
+        const request = Page.resolveLink(location, left.request, undefined)
+        if (!("error" in request) && pathOf(request.url) !== path) {
+          return Stream.fail(
+            unreadable(`the link ${left.link} addresses another collection than its sub-request ${left.request}`)
+          )
+        }
       }
+      let pages = 0
       return Stream.paginateEffect(start.url, (url) =>
         Effect.gen(function*() {
-          if (seen.has(url)) return yield* new PaginationLoop({ url, pages: seen.size })
-          seen.add(url)
+          if (pathOf(url) !== path) {
+            return yield* unreadable(`the link ${url} leaves the collection of its sub-request (${path})`)
+          }
+          const key = keyOf(url)
+          if (fetched.has(key)) return yield* new PaginationLoop({ url, pages })
+          if (maxPages !== undefined && pages >= maxPages) {
+            return yield* new PageLimitReached({ url: start.url, limit: maxPages })
+          }
+          fetched.add(key)
+          pages++
           const page = yield* fetchPage(url, Linked.keyOfLink(url), "Sequoia.linkedPage")
           const linkedPage: Linked.LinkedPage = {
             name,
@@ -372,7 +404,25 @@ export const make = (options: {
         }))
     }
 
-    return { firstUrl, ahead, limitResources, mainPages, mainResources, continuation }
+    /** A link's page key once resolved against the service (as written when it cannot be resolved). */
+    const keyOf = (link: string): string => {
+      const resolved = Page.resolveLink(location, link, undefined)
+      return LinkedLinks.pageKey("error" in resolved ? link : resolved.url)
+    }
+
+    /** The links a main page's entries left for the client, and the pages they say the service fetched. */
+    const leftBy = (entries: ReadonlyArray<unknown>) => {
+      const fetched = new Set<string>()
+      for (const entry of entries) {
+        if (Predicate.isRecord(entry) && typeof entry.request === "string" && entry.request !== "") {
+          fetched.add(keyOf(entry.request))
+        }
+      }
+      const links = [...LinkedLinks.leftContinues(entries), ...LinkedLinks.leftNexts(entries, keyOf)]
+      return { links, fetched }
+    }
+
+    return { firstUrl, ahead, limitResources, mainPages, mainResources, continuation, leftBy }
   })
 
   const attributes = { "sequoia.service": service, "sequoia.resource": resource, "sequoia.owner": owner }
@@ -386,8 +436,8 @@ export const make = (options: {
 
   type Run = Effect.Effect.Success<typeof setup>
 
-  const firstOf = (run: Run) =>
-    Stream.runHead(run.mainPages()).pipe(
+  const firstOf = (run: Run, strictPages = strict) =>
+    Stream.runHead(run.mainPages(strictPages)).pipe(
       Effect.flatMap(Option.match({
         onNone: () => Effect.dieMessage("a browse always yields a first page"),
         onSome: Effect.succeed
@@ -413,10 +463,12 @@ export const make = (options: {
 
   const linked: Browse["linked"] = (name, linkedOptions) => {
     const strictLinked = linkedOptions?.strict ?? strict
+    // An explicit `strict` of the inclusion judges this inclusion's failures alone; otherwise the browse's
+    // `strict` holds for the main pages as it does for `pages`.
+    const strictPages = linkedOptions?.strict === undefined ? strict : false
     const ofPage = (
       page: Page.Page,
       run: Run,
-      seen: Set<string>,
       follow: boolean
     ): Stream.Stream<Linked.LinkedPage, SequoiaError> => {
       const entries = page.meta.linked?.[name] ?? []
@@ -432,23 +484,36 @@ export const make = (options: {
         parent: page.url
       }
       if (!follow) return Stream.succeed(included)
-      const links = Linked.leftToFollow(entries)
+      const unreadable = LinkedLinks.unreadableLink(entries)
+      if (unreadable !== undefined) {
+        return Stream.fail(
+          new DecodeError({
+            what: `linked ${name}`,
+            where: `${page.url} meta.linked.${name}${unreadable}`,
+            detail: "is not a string"
+          })
+        )
+      }
+      const { fetched, links } = run.leftBy(entries)
+      if (links.length === 0) return Stream.succeed(included)
       return Stream.concat(
         Stream.succeed(included),
-        Stream.flatMap(Stream.fromIterable(links), (link) => run.continuation(name, link, page.url, seen))
+        Stream.flatMap(Stream.fromIterable(links), (left) => run.continuation(name, left, page.url, fetched))
       )
     }
     const linkedPages = spanned(
-      Stream.unwrap(Effect.map(setup, (run) => {
-        const seen = new Set<string>()
-        return Stream.flatMap(readAhead(run.mainPages(), run.ahead), (page) => ofPage(page, run, seen, true))
-      })),
+      Stream.unwrap(
+        Effect.map(
+          setup,
+          (run) => Stream.flatMap(readAhead(run.mainPages(strictPages), run.ahead), (page) => ofPage(page, run, true))
+        )
+      ),
       "Sequoia.linked"
     )
     const first = Effect.gen(function*() {
       const run = yield* setup
-      const page = yield* firstOf(run)
-      const head = yield* Stream.runHead(ofPage(page, run, new Set(), false))
+      const page = yield* firstOf(run, strictPages)
+      const head = yield* Stream.runHead(ofPage(page, run, false))
       return yield* Option.match(head, {
         onNone: () => Effect.dieMessage("a main page always yields its linked page"),
         onSome: Effect.succeed

@@ -9,8 +9,8 @@
  * @since 0.1.0
  */
 import type { Effect, Stream } from "effect"
-import { Predicate } from "effect"
 import type { Sequoia } from "./internal/client.js"
+import * as internal from "./internal/linkedLinks.js"
 import { camelCase } from "./internal/url.js"
 import type * as Page from "./Page.js"
 import type { LinkedFailure, SequoiaError } from "./SequoiaError.js"
@@ -70,7 +70,8 @@ export interface LinkedPage {
 export interface LinkedOptions {
   /**
    * Fails the stream with the first {@link LinkedFailure} of this inclusion instead of keeping it on the page.
-   * Defaults to the browse's `strict`.
+   * Defaults to the browse's `strict` (which also fails it on other inclusions' failures); when given, it alone
+   * decides for this stream.
    */
   readonly strict?: boolean | undefined
 }
@@ -112,26 +113,7 @@ export interface LinkedBrowse {
  * @since 0.1.0
  * @category links
  */
-export const continueToken = (link: string): string | undefined => {
-  const q = link.indexOf("?")
-  if (q < 0) return undefined
-  for (const pair of link.slice(q + 1).split("#")[0]!.split("&")) {
-    const eq = pair.indexOf("=")
-    const key = eq < 0 ? pair : pair.slice(0, eq)
-    if (key !== "continue") continue
-    return decodeLoosely(eq < 0 ? "" : pair.slice(eq + 1))
-  }
-  return undefined
-}
-
-/** A query component decoded (`+` as a space), or as sent when it is not valid percent-encoding. */
-const decodeLoosely = (text: string): string => {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, " "))
-  } catch {
-    return text
-  }
-}
+export const continueToken = (link: string): string | undefined => internal.continueToken(link)
 
 /**
  * The continue links of `meta.linked.<name>` entries that the service left for the client, in the order
@@ -152,51 +134,8 @@ const decodeLoosely = (text: string): string => {
  * @since 0.1.0
  * @category links
  */
-export const uniqueContinues = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> => {
-  const requested = new Set<string>()
-  for (const entry of entries) {
-    if (Predicate.isRecord(entry) && typeof entry.request === "string") {
-      const token = continueToken(entry.request)
-      if (token !== undefined) requested.add(token)
-    }
-  }
-  const links: Array<string> = []
-  const taken = new Set<string>()
-  for (const entry of entries) {
-    if (!Predicate.isRecord(entry) || typeof entry.continue !== "string" || entry.continue === "") continue
-    const token = continueToken(entry.continue)
-    if (token === undefined || requested.has(token) || taken.has(token)) continue
-    taken.add(token)
-    links.push(entry.continue)
-  }
-  return links
-}
-
-const pagingParams = new Set(["owner", "page", "perPage", "count"])
-
-/**
- * Which page of which sub-request a link addresses: its path and query without the owner, the page size and
- * the count flag (which the service sets on some links of a chain and not on others), in a canonical order,
- * with the page number (1 when absent).
- */
-const pageKey = (link: string): string => {
-  const [beforeFragment] = link.split("#")
-  const q = beforeFragment!.indexOf("?")
-  const path = q < 0 ? beforeFragment! : beforeFragment!.slice(0, q)
-  const pairs: Array<string> = []
-  let page = "1"
-  if (q >= 0) {
-    for (const pair of beforeFragment!.slice(q + 1).split("&")) {
-      if (pair === "") continue
-      const eq = pair.indexOf("=")
-      const key = decodeLoosely(eq < 0 ? pair : pair.slice(0, eq))
-      const value = decodeLoosely(eq < 0 ? "" : pair.slice(eq + 1))
-      if (key === "page") page = value
-      else if (!pagingParams.has(key)) pairs.push(`${key}=${value}`)
-    }
-  }
-  return `${path}?${pairs.sort().join("&")}#${page}`
-}
+export const uniqueContinues = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> =>
+  internal.leftContinues(entries).map((left) => left.link)
 
 /**
  * The `next` links of page-number `meta.linked.<name>` entries that the service left for the client, in the
@@ -218,23 +157,8 @@ const pageKey = (link: string): string => {
  * @since 0.1.0
  * @category links
  */
-export const uniqueNexts = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> => {
-  const requested = new Set<string>()
-  for (const entry of entries) {
-    if (Predicate.isRecord(entry) && typeof entry.request === "string") requested.add(pageKey(entry.request))
-  }
-  const links: Array<string> = []
-  const taken = new Set<string>()
-  for (const entry of entries) {
-    if (!Predicate.isRecord(entry) || typeof entry.next !== "string" || entry.next === "") continue
-    if (typeof entry.continue === "string" && entry.continue !== "") continue
-    const key = pageKey(entry.next)
-    if (requested.has(key) || taken.has(key)) continue
-    taken.add(key)
-    links.push(entry.next)
-  }
-  return links
-}
+export const uniqueNexts = (entries: ReadonlyArray<unknown>): ReadonlyArray<string> =>
+  internal.leftNexts(entries).map((left) => left.link)
 
 /**
  * Every link of `meta.linked.<name>` entries that the service left for the client: {@link uniqueContinues}, then

@@ -352,23 +352,33 @@ describe("stopping early", () => {
   })
 })
 
+/**
+ * The recorded contents of testmock browsed by page with their assets (100 per page): the linked pages, after
+ * checking that every asset of those contents came exactly once.
+ */
+const recordedBrowseWithAssets = (e: Emulator) =>
+  Effect.gen(function*() {
+    const parents = new Set(
+      e.resources("metadata", "contents").filter((r) => r.owner === "testmock").map((r) => r.ref)
+    )
+    const expected = e.resources("metadata", "assets").filter((a) => parents.has(a.contentRef)).map((a) => a.ref)
+    const criteria = Criteria.empty.pipe(Criteria.include("assets"), Criteria.perPage(100), Criteria.page(1))
+    const pages = yield* contents.browse("testmock", criteria).linked("assets").pages.pipe(
+      Stream.runCollect,
+      Effect.provide(clientLayer(e, http))
+    )
+    const list = Chunk.toReadonlyArray(pages)
+    const assets = list.flatMap((p) => refs(p.resources))
+    expect(assets).toHaveLength(expected.length)
+    expect(new Set(assets)).toEqual(new Set(expected))
+    return list
+  })
+
 describe("linked resources", () => {
   it.live("the recorded python browse with assets: each main page's items, then its own continuation", () =>
     Effect.gen(function*() {
       const e = yield* emulator()
-      const parents = new Set(
-        e.resources("metadata", "contents").filter((r) => r.owner === "testmock").map((r) => r.ref)
-      )
-      const expected = e.resources("metadata", "assets").filter((a) => parents.has(a.contentRef)).map((a) => a.ref)
-      const criteria = Criteria.empty.pipe(Criteria.include("assets"), Criteria.perPage(100), Criteria.page(1))
-      const pages = yield* contents.browse("testmock", criteria).linked("assets").pages.pipe(
-        Stream.runCollect,
-        Effect.provide(clientLayer(e, http))
-      )
-      const list = Chunk.toReadonlyArray(pages)
-      const assets = list.flatMap((p) => refs(p.resources))
-      expect(assets).toHaveLength(expected.length)
-      expect(new Set(assets)).toEqual(new Set(expected))
+      const list = yield* recordedBrowseWithAssets(e)
       // the first batch of page 1 (with the content of 594 assets) leaves a chain of 2 pages for the client
       expect(list.map((p) => p.source)).toEqual(["included", "continuation", "continuation", "included", "included"])
       const requests = gets(e)
@@ -494,19 +504,7 @@ describe("linked resources", () => {
   it.live("a service that pages inclusions by number: the next link it left is followed to the end, owner added", () =>
     Effect.gen(function*() {
       const e = yield* emulator({ linkedPaging: "page" })
-      const parents = new Set(
-        e.resources("metadata", "contents").filter((r) => r.owner === "testmock").map((r) => r.ref)
-      )
-      const expected = e.resources("metadata", "assets").filter((a) => parents.has(a.contentRef)).map((a) => a.ref)
-      const criteria = Criteria.empty.pipe(Criteria.include("assets"), Criteria.perPage(100), Criteria.page(1))
-      const pages = yield* contents.browse("testmock", criteria).linked("assets").pages.pipe(
-        Stream.runCollect,
-        Effect.provide(clientLayer(e, http))
-      )
-      const list = Chunk.toReadonlyArray(pages)
-      const assets = list.flatMap((p) => refs(p.resources))
-      expect(assets).toHaveLength(expected.length)
-      expect(new Set(assets)).toEqual(new Set(expected))
+      const list = yield* recordedBrowseWithAssets(e)
       // the first batch (with the content of 594 assets): 5 pages in the response, pages 6 and 7 left to the client
       expect(list.map((p) => [p.source, p.source === "continuation" ? p.resources.length : "-"])).toEqual([
         ["included", "-"],

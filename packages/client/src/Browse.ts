@@ -10,11 +10,12 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Effect, type Exit, Option, Predicate, Queue, Stream } from "effect"
+import { Chunk, Effect, Either, type Exit, Option, Predicate, Queue, Schema, Stream } from "effect"
 import * as Criteria from "./Criteria.js"
 import { Sequoia } from "./internal/client.js"
 import { checkOwner, invalid, isEmptyResult, operationId, resourceUrl } from "./internal/endpoint.js"
 import * as LinkedLinks from "./internal/linkedLinks.js"
+import { issueOf } from "./internal/schemaIssue.js"
 import * as Tracing from "./internal/tracing.js"
 import { encodeValue, queryString } from "./internal/url.js"
 import * as Linked from "./Linked.js"
@@ -170,8 +171,13 @@ export interface Browse<A = Page.Resource> {
   readonly collect: (options: {
     readonly max: number
   }) => Effect.Effect<ReadonlyArray<A>, SequoiaError | TooManyResources, Sequoia>
-  /** The included resources of that name (as in `include`), across every main page. */
-  readonly linked: (name: string, options?: Linked.LinkedOptions) => Linked.LinkedBrowse
+  /**
+   * The included resources of that name (as in `include`), across every main page; with a `schema`, decoded.
+   */
+  readonly linked: {
+    <L, I>(name: string, options: Linked.TypedLinkedOptions<L, I>): Linked.LinkedBrowse<L>
+    (name: string, options?: Linked.LinkedOptions): Linked.LinkedBrowse
+  }
 }
 
 /**
@@ -235,6 +241,32 @@ const checkCursor = (
     return Effect.fail(invalid("from", `the cursor is for owner ${owners.join(", ")}, not ${owner}`))
   }
   return Effect.succeed(resolved.url)
+}
+
+/** Decodes every resource of a linked page; the first that does not decode fails, naming where it is. */
+const decodeLinkedPage = <L, I>(schema: Schema.Schema<L, I, never>) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (page: Linked.LinkedPage): Effect.Effect<Linked.LinkedPage<L>, DecodeError> => {
+    const out: Array<L> = []
+    for (let i = 0; i < page.resources.length; i++) {
+      const item = page.resources[i]!
+      const result = decode(item)
+      if (Either.isLeft(result)) {
+        const issue = issueOf(result.left)
+        const list = page.source === "included" ? `linked.${page.name}` : Linked.keyOfLink(page.url)
+        const ref = typeof item.ref === "string" ? item.ref : `#${i}`
+        return Effect.fail(
+          new DecodeError({
+            what: `linked ${page.name} resource ${ref}`,
+            where: `${page.url} ${list}[${i}]${issue.path}`,
+            detail: issue.message
+          })
+        )
+      }
+      out.push(result.right)
+    }
+    return Effect.succeed({ ...page, resources: out })
+  }
 }
 
 /** An absolute URL without its query and fragment. */
@@ -461,7 +493,7 @@ export const make = (options: {
       return Chunk.toReadonlyArray(items)
     }).pipe(Tracing.withSpan("Sequoia.collect", { ...attributes, "sequoia.max": max }))
 
-  const linked: Browse["linked"] = (name, linkedOptions) => {
+  const untypedLinked = (name: string, linkedOptions: Linked.LinkedOptions | undefined): Linked.LinkedBrowse => {
     const strictLinked = linkedOptions?.strict ?? strict
     // An explicit `strict` of the inclusion judges this inclusion's failures alone; otherwise the browse's
     // `strict` holds for the main pages as it does for `pages`.
@@ -525,6 +557,18 @@ export const make = (options: {
       first
     }
   }
+
+  const linked = (<L, I>(name: string, linkedOptions?: Linked.LinkedOptions | Linked.TypedLinkedOptions<L, I>) => {
+    const plain = untypedLinked(name, linkedOptions)
+    if (linkedOptions === undefined || !("schema" in linkedOptions)) return plain
+    const decode = decodeLinkedPage(linkedOptions.schema)
+    const pages = Stream.mapEffect(plain.pages, decode)
+    return {
+      pages,
+      resources: Stream.mapConcat(pages, (page) => page.resources),
+      first: Effect.flatMap(plain.first, decode)
+    }
+  }) as Browse["linked"]
 
   return {
     pages,

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, ParseResult, Schema, Stream } from "effect"
+import { Effect, Either, Schema, Stream } from "effect"
 import * as Browse from "./Browse.js"
 import * as Criteria from "./Criteria.js"
 import * as Descriptor from "./Descriptor.js"
@@ -26,8 +26,10 @@ import {
   validOwner,
   validRefs
 } from "./internal/endpoint.js"
+import { issueOf } from "./internal/schemaIssue.js"
 import * as Tracing from "./internal/tracing.js"
 import { camelCase, encodeValue, queryString } from "./internal/url.js"
+import type * as Linked from "./Linked.js"
 import * as Page from "./Page.js"
 import type { RetryPolicy } from "./RetryPolicy.js"
 import * as SequoiaErrorModule from "./SequoiaError.js"
@@ -300,15 +302,6 @@ interface Names {
   readonly batchLimit: number
 }
 
-const issueOf = (error: ParseResult.ParseError): { readonly path: string; readonly message: string } => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  return {
-    path: first ? first.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("") : "",
-    message: issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
-  }
-}
-
 const emptyPage: Page.Page = {
   resources: [],
   linked: {},
@@ -455,14 +448,14 @@ export const make: {
     const pages = Stream.unwrap(
       Effect.map(inner, ({ browse, n }) => Stream.mapEffect(browse.pages, (page) => decodePage(page, n.key)))
     )
-    const linkedOf = (name: string, linkedOptions?: Parameters<Browse.Browse["linked"]>[1]) => {
+    const linkedOf = ((name: string, linkedOptions?: Linked.LinkedOptions) => {
       const of = Effect.map(inner, ({ browse }) => browse.linked(name, linkedOptions))
       return {
         pages: Stream.unwrap(Effect.map(of, (l) => l.pages)),
         resources: Stream.unwrap(Effect.map(of, (l) => l.resources)),
         first: Effect.flatMap(of, (l) => l.first)
       }
-    }
+    }) as Browse.Browse<A>["linked"]
     const typed: Browse.Browse<A> = {
       pages,
       resources: Stream.mapConcat(pages, (page) => page.resources),

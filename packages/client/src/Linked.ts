@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Stream } from "effect"
+import type { Effect, Schema, Stream } from "effect"
 import type { Sequoia } from "./internal/client.js"
 import * as internal from "./internal/linkedLinks.js"
 import { camelCase } from "./internal/url.js"
@@ -36,11 +36,12 @@ import type { LinkedFailure, SequoiaError } from "./SequoiaError.js"
  * @since 0.1.0
  * @category models
  */
-export interface LinkedPage {
+export interface LinkedPage<A = Page.Resource> {
   /** The inclusion's name, as in `include` (dotted for through relationships: `relatedMaterials.assets`). */
   readonly name: string
   readonly source: "included" | "continuation"
-  readonly resources: ReadonlyArray<Page.Resource>
+  /** The resources: JSON objects, or decoded values with {@link TypedLinkedOptions}. */
+  readonly resources: ReadonlyArray<A>
   /**
    * On an `included` page: the entries of the main page's `meta.linked.<name>` that report an error status
    * (404 excepted). Empty on a continuation page.
@@ -77,6 +78,32 @@ export interface LinkedOptions {
 }
 
 /**
+ * {@link LinkedOptions} with a schema for the included resources: each one is decoded, and one that does not
+ * decode fails the stream with a `DecodeError` naming its page, index and field (no resource is dropped).
+ *
+ * @example
+ * ```ts
+ * import { Criteria, type Linked, Sequoia } from "@sequoia-sdk/client"
+ * import { Schema, Stream } from "effect"
+ *
+ * const Asset = Schema.Struct({ ref: Schema.String, url: Schema.String, type: Schema.Literal("image", "video") })
+ * const options: Linked.TypedLinkedOptions<typeof Asset.Type, typeof Asset.Encoded> = { schema: Asset }
+ * const urls = Sequoia.endpoint("metadata", "contents")
+ *   .browse("acme", Criteria.empty.pipe(Criteria.include("assets")))
+ *   .linked("assets", options).resources.pipe(
+ *     Stream.map((asset) => asset.url),
+ *     Stream.runCollect
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TypedLinkedOptions<A, I = A> extends LinkedOptions {
+  readonly schema: Schema.Schema<A, I, never>
+}
+
+/**
  * The linked resources of one inclusion across a browse: its pages (a lazy Stream: main pages are fetched as
  * the consumer pulls, continuations only when reached), its resources flattened, and the first main page's
  * linked items alone (one request).
@@ -94,10 +121,10 @@ export interface LinkedOptions {
  * @since 0.1.0
  * @category models
  */
-export interface LinkedBrowse {
-  readonly pages: Stream.Stream<LinkedPage, SequoiaError, Sequoia>
-  readonly resources: Stream.Stream<Page.Resource, SequoiaError, Sequoia>
-  readonly first: Effect.Effect<LinkedPage, SequoiaError, Sequoia>
+export interface LinkedBrowse<A = Page.Resource> {
+  readonly pages: Stream.Stream<LinkedPage<A>, SequoiaError, Sequoia>
+  readonly resources: Stream.Stream<A, SequoiaError, Sequoia>
+  readonly first: Effect.Effect<LinkedPage<A>, SequoiaError, Sequoia>
 }
 
 /**

@@ -430,10 +430,16 @@ export interface AsyncBrowse<A = Page.Resource> {
   readonly totalCount: () => Promise<number | undefined>
   /** Every resource; rejects with `TooManyResources` rather than truncate past `max`. */
   readonly collect: (options: { readonly max: number }) => Promise<ReadonlyArray<A>>
-  /** The included resources of that name, across every main page (see `Browse.linked`). */
-  readonly linked: (name: string, options?: Linked.LinkedOptions) => {
-    readonly pages: AsyncIterable<Linked.LinkedPage>
-    readonly resources: AsyncIterable<Page.Resource>
+  /** The included resources of that name, across every main page (see `Browse.linked`); with a `schema`, decoded. */
+  readonly linked: {
+    <L, I>(name: string, options: Linked.TypedLinkedOptions<L, I>): {
+      readonly pages: AsyncIterable<Linked.LinkedPage<L>>
+      readonly resources: AsyncIterable<L>
+    }
+    (name: string, options?: Linked.LinkedOptions): {
+      readonly pages: AsyncIterable<Linked.LinkedPage>
+      readonly resources: AsyncIterable<Page.Resource>
+    }
   }
 }
 
@@ -553,10 +559,10 @@ export const runtime = (
         first: () => runPromise(browse.first),
         totalCount: () => runPromise(browse.totalCount),
         collect: (collectOptions) => runPromise(browse.collect(collectOptions)),
-        linked: (name, linkedOptions) => {
+        linked: ((name: string, linkedOptions?: Linked.LinkedOptions) => {
           const linked = browse.linked(name, linkedOptions)
           return { pages: iterate(linked.pages), resources: iterate(linked.resources) }
-        }
+        }) as AsyncBrowse["linked"]
       }
     },
     dispose: () => managed.dispose(),

@@ -33,6 +33,7 @@ const expectations: Record<(typeof examples)[number], (stdout: string) => void> 
     expect(out.match(/^page of 2 contents with 6 assets:$/gm)).toHaveLength(2)
     expect(out).toContain("  testmock:item-00004-asset-03 of testmock:item-00004")
     expect(out).toContain("browse.linked(\"assets\"): 12 assets across every page")
+    expect(out).toContain("typed with a schema: 4 of them are videos")
     expect(out).toContain("with a failed sub-request: LinkedFailure 503")
   },
   criteria: (out) => {

@@ -1,14 +1,19 @@
 /**
  * Linked resources: `Criteria.include("assets")` puts each page's assets in `page.linked.assets`, and
- * `browse.linked("assets")` follows them across every page, continuations included.
+ * `browse.linked("assets")` follows them across every page, continuations included; with a schema, typed.
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Criteria, Sequoia } from "@sequoia-sdk/client"
 import { SequoiaEmulator } from "@sequoia-sdk/testkit"
-import { Console, Effect, Stream } from "effect"
+import { Console, Effect, Schema, Stream } from "effect"
 import { emulatorClient } from "./emulator.js"
 
 const contents = Sequoia.endpoint("metadata", "contents")
+const Asset = Schema.Struct({
+  ref: Schema.String,
+  contentRef: Schema.String,
+  type: Schema.Literal("image", "video", "text")
+})
 
 const program = Effect.gen(function*() {
   const emulator = yield* SequoiaEmulator
@@ -29,6 +34,13 @@ const program = Effect.gen(function*() {
 
   const assets = yield* browse.linked("assets").resources.pipe(Stream.runCount)
   yield* Console.log(`browse.linked("assets"): ${assets} assets across every page`)
+
+  // typed: each asset decoded with the schema (a mismatch is a DecodeError naming the page, index and field)
+  const videos = yield* browse.linked("assets", { schema: Asset }).resources.pipe(
+    Stream.filter((asset) => asset.type === "video"),
+    Stream.runCount
+  )
+  yield* Console.log(`typed with a schema: ${videos} of them are videos`)
 
   // a part of the inclusion the service could not resolve is reported on the page, not thrown
   emulator.failLinked({ relationship: "assets", statusCode: 503 })

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Effect, Either, type Exit, Option, Predicate, Queue, Schema, Stream } from "effect"
+import { Chunk, Effect, type Exit, Option, Predicate, Queue, Schema, Stream } from "effect"
 import * as Criteria from "./Criteria.js"
 import { Sequoia } from "./internal/client.js"
 import { checkOwner, invalid, isEmptyResult, operationId, resourceUrl } from "./internal/endpoint.js"
@@ -243,34 +243,38 @@ const checkCursor = (
   return Effect.succeed(resolved.url)
 }
 
-/** Decodes every resource of a linked page; the first that does not decode fails, naming where it is. */
+/**
+ * Decodes every resource of a linked page; the first that does not decode fails, naming where it is. A schema
+ * with asynchronous transformations is run as an Effect (synchronous ones cost no more than a plain decode).
+ */
 const decodeLinkedPage = <L, I>(schema: Schema.Schema<L, I, never>) => {
-  const decode = Schema.decodeUnknownEither(schema)
-  return (page: Linked.LinkedPage): Effect.Effect<Linked.LinkedPage<L>, DecodeError> => {
-    const out: Array<L> = []
-    for (let i = 0; i < page.resources.length; i++) {
-      const item = page.resources[i]!
-      const result = decode(item)
-      if (Either.isLeft(result)) {
-        const issue = issueOf(result.left)
-        const list = page.source === "included" ? `linked.${page.name}` : Linked.keyOfLink(page.url)
-        const ref = typeof item.ref === "string" ? item.ref : `#${i}`
-        return Effect.fail(
-          new DecodeError({
+  const decode = Schema.decodeUnknown(schema)
+  return (page: Linked.LinkedPage): Effect.Effect<Linked.LinkedPage<L>, DecodeError> =>
+    Effect.map(
+      Effect.forEach(page.resources, (item: unknown, i) =>
+        Effect.mapError(decode(item), (error) => {
+          const issue = issueOf(error)
+          const list = page.source === "included" ? `linked.${page.name}` : Linked.keyOfLink(page.url)
+          const ref = Predicate.isRecord(item) && typeof item.ref === "string" ? item.ref : `#${i}`
+          return new DecodeError({
             what: `linked ${page.name} resource ${ref}`,
             where: `${page.url} ${list}[${i}]${issue.path}`,
             detail: issue.message
           })
-        )
-      }
-      out.push(result.right)
-    }
-    return Effect.succeed({ ...page, resources: out })
-  }
+        })),
+      (resources) => ({ ...page, resources })
+    )
 }
 
-/** An absolute URL without its query and fragment. */
-const pathOf = (url: string): string => url.split(/[?#]/)[0]!
+/** An absolute URL's origin and path, as the URL parser writes them (`HTTP://Host` is `http://host`). */
+const pathOf = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return url.split(/[?#]/)[0]!
+  }
+}
 
 /**
  * Builds a browse (no I/O until a stream runs).
@@ -402,13 +406,15 @@ export const make = (options: {
       const start = Page.resolveLink(location, left.link, o)
       if ("error" in start) return Stream.fail(unreadable(start.error))
       const path = pathOf(start.url)
-      if (left.request !== undefined) {
-        const request = Page.resolveLink(location, left.request, undefined)
-        if (!("error" in request) && pathOf(request.url) !== path) {
-          return Stream.fail(
-            unreadable(`the link ${left.link} addresses another collection than its sub-request ${left.request}`)
-          )
-        }
+      // the sub-request says which collection the link may address: without one, nothing says
+      const request = left.request === undefined
+        ? { error: `the entry of the link ${left.link} names no request` }
+        : Page.resolveLink(location, left.request, undefined)
+      if ("error" in request) return Stream.fail(unreadable(`${request.error}; its link cannot be checked`))
+      if (pathOf(request.url) !== path) {
+        return Stream.fail(
+          unreadable(`the link ${left.link} addresses another collection than its sub-request ${left.request}`)
+        )
       }
       let pages = 0
       return Stream.paginateEffect(start.url, (url) =>
@@ -521,8 +527,8 @@ export const make = (options: {
         return Stream.fail(
           new DecodeError({
             what: `linked ${name}`,
-            where: `${page.url} meta.linked.${name}${unreadable}`,
-            detail: "is not a string"
+            where: `${page.url} meta.linked.${name}${unreadable.where}`,
+            detail: unreadable.detail
           })
         )
       }
@@ -559,8 +565,8 @@ export const make = (options: {
   }
 
   const linked = (<L, I>(name: string, linkedOptions?: Linked.LinkedOptions | Linked.TypedLinkedOptions<L, I>) => {
-    const plain = untypedLinked(name, linkedOptions)
-    if (linkedOptions === undefined || !("schema" in linkedOptions)) return plain
+    const plain = untypedLinked(name, { strict: linkedOptions?.strict })
+    if (linkedOptions?.schema === undefined) return plain
     const decode = decodeLinkedPage(linkedOptions.schema)
     const pages = Stream.mapEffect(plain.pages, decode)
     return {

@@ -371,27 +371,23 @@ export const make: {
       "sequoia.owner": owner
     })
 
+  // an Effect decode, so schemas with asynchronous transformations work (synchronous ones cost no more)
+  const decodeOne = schema === undefined ? undefined : Schema.decodeUnknown(schema)
   const decodePage = (page: Page.Page, key: string): Effect.Effect<Page.Page<A>, DecodeError> => {
-    if (schema === undefined) return Effect.succeed(page as unknown as Page.Page<A>)
-    const decode = Schema.decodeUnknownEither(schema)
-    const out: Array<A> = []
-    for (let i = 0; i < page.resources.length; i++) {
-      const item = page.resources[i]
-      const result = decode(item)
-      if (Either.isLeft(result)) {
-        const issue = issueOf(result.left)
-        const ref = typeof item?.ref === "string" ? item.ref : `#${i}`
-        return Effect.fail(
-          new DecodeError({
+    if (decodeOne === undefined) return Effect.succeed(page as unknown as Page.Page<A>)
+    return Effect.map(
+      Effect.forEach(page.resources, (item, i) =>
+        Effect.mapError(decodeOne(item), (error) => {
+          const issue = issueOf(error)
+          const ref = typeof item?.ref === "string" ? item.ref : `#${i}`
+          return new DecodeError({
             what: `${key} resource ${ref}`,
             where: `${page.url} ${key}[${i}]${issue.path}`,
             detail: issue.message
           })
-        )
-      }
-      out.push(result.right)
-    }
-    return Effect.succeed({ ...page, resources: out })
+        })),
+      (resources) => ({ ...page, resources })
+    )
   }
 
   const encodeOne = (item: A, index: number): Effect.Effect<Page.Resource, InvalidRequest> => {

@@ -69,6 +69,8 @@ export interface LinkedPage<A = Page.Resource> {
  * @category models
  */
 export interface LinkedOptions {
+  /** No schema: the resources stay JSON objects (see {@link TypedLinkedOptions}). */
+  readonly schema?: undefined
   /**
    * Fails the stream with the first {@link LinkedFailure} of this inclusion instead of keeping it on the page.
    * Defaults to the browse's `strict` (which also fails it on other inclusions' failures); when given, it alone
@@ -99,8 +101,11 @@ export interface LinkedOptions {
  * @since 0.1.0
  * @category models
  */
-export interface TypedLinkedOptions<A, I = A> extends LinkedOptions {
+export interface TypedLinkedOptions<A, I = A> {
+  /** The resources' schema; it must need no service (`R` is `never`). */
   readonly schema: Schema.Schema<A, I, never>
+  /** As {@link LinkedOptions}' `strict`. */
+  readonly strict?: boolean | undefined
 }
 
 /**

@@ -214,15 +214,22 @@ const optionalString = (meta: Record<string, unknown>, key: string, where: strin
 
 const noRecords: Readonly<Record<string, ReadonlyArray<Resource>>> = {}
 
+/** A record of arrays; with `objects`, every item of every array must be a JSON object (resources). */
 const recordOfArrays = (
   value: unknown,
   what: string,
-  where: string
+  where: string,
+  objects: boolean
 ): Readonly<Record<string, ReadonlyArray<Resource>>> => {
   if (value === undefined || value === null) return noRecords
   if (!Predicate.isRecord(value) || Array.isArray(value)) return fail(what, where, "is not an object")
   for (const name in value) {
-    if (!Array.isArray(value[name])) fail(what, `${where}.${name}`, "is not an array")
+    const list = value[name]
+    if (!Array.isArray(list)) fail(what, `${where}.${name}`, "is not an array")
+    if (objects) {
+      const bad = (list as ReadonlyArray<unknown>).findIndex((item) => !Predicate.isRecord(item) || Array.isArray(item))
+      if (bad >= 0) fail(what, `${where}.${name}[${bad}]`, "is not a JSON object")
+    }
   }
   return value as Record<string, ReadonlyArray<Resource>>
 }
@@ -324,9 +331,9 @@ const decodeSync = (options: DecodeOptions): Page => {
     next: optionalString(m, "next", where),
     last: optionalString(m, "last", where),
     continue: optionalString(m, "continue", where),
-    linked: recordOfArrays(m.linked, "page meta", `${where} meta.linked`)
+    linked: recordOfArrays(m.linked, "page meta", `${where} meta.linked`, false)
   }
-  const linked = recordOfArrays(body.linked, what, `${url} linked`)
+  const linked = recordOfArrays(body.linked, what, `${url} linked`, true)
   const link = meta.next ?? meta.continue
   let next: string | undefined
   if (link !== undefined) {

@@ -119,16 +119,25 @@ export const leftNexts = (
 }
 
 /**
- * Where an entry holds a link the client cannot read: a `continue` or `next` that is neither a string nor
- * null, as `meta.next` and `meta.continue` of a page must be. `undefined` when every entry is readable.
+ * Where an entry holds a link the client cannot read, and why: a `continue` or `next` that is neither a string
+ * nor null (as `meta.next` and `meta.continue` of a page must be), or a `continue` link without a continue
+ * token. `undefined` when every entry is readable.
  */
-export const unreadableLink = (entries: ReadonlyArray<unknown>): string | undefined => {
+export const unreadableLink = (
+  entries: ReadonlyArray<unknown>
+): { readonly where: string; readonly detail: string } | undefined => {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]
     if (!Predicate.isRecord(entry)) continue
     for (const name of ["continue", "next"] as const) {
       const value = entry[name]
-      if (value !== undefined && value !== null && typeof value !== "string") return `[${i}].${name}`
+      if (value !== undefined && value !== null && typeof value !== "string") {
+        return { where: `[${i}].${name}`, detail: "is not a string" }
+      }
+    }
+    const link = linkOf(entry, "continue")
+    if (link !== undefined && continueToken(link) === undefined) {
+      return { where: `[${i}].continue`, detail: "is a link without a continue token" }
     }
   }
   return undefined

@@ -61,6 +61,14 @@ const tagOf = <A, E>(exit: Exit.Exit<A, E>): string => {
 
 const Asset = Schema.Struct({ ref: Schema.String })
 
+/** A schema whose decoding waits (an asynchronous transformation, still without services): refs upper-cased. */
+const Async = Schema.Struct({
+  ref: Schema.transformOrFail(Schema.String, Schema.String, {
+    decode: (s) => Effect.as(Effect.sleep("1 millis"), s.toUpperCase()),
+    encode: ParseResult.succeed
+  })
+})
+
 const p = (n: number, c = "c1") => `/data/assets?count=true&withContentRef=testmock%3A${c}&page=${n}&perPage=100`
 const provided = <A, E>(e: Emulator, effect: Effect.Effect<A, E, Sequoia.Sequoia>) =>
   effect.pipe(Effect.provide(clientLayer(e, http)), Effect.exit)
@@ -114,12 +122,6 @@ describe("typed inclusions under hostile input", () => {
     Effect.gen(function*() {
       const e = yield* emulator({ seed: "empty" })
       seedOne(e, 2)
-      const Async = Schema.Struct({
-        ref: Schema.transformOrFail(Schema.String, Schema.String, {
-          decode: (s) => Effect.as(Effect.sleep("1 millis"), s.toUpperCase()),
-          encode: ParseResult.succeed
-        })
-      })
       const exit = yield* run(e, contents.browse(e.owner, withAssets).linked("assets", { schema: Async }).resources)
       expect(Exit.isSuccess(exit) && exit.value.map((a) => a.ref)).toEqual(["TESTMOCK:A-0001", "TESTMOCK:A-0002"])
     }).pipe(Effect.scoped))
@@ -128,12 +130,6 @@ describe("typed inclusions under hostile input", () => {
     Effect.gen(function*() {
       const e = yield* emulator({ seed: "empty" })
       seedOne(e, 2)
-      const Async = Schema.Struct({
-        ref: Schema.transformOrFail(Schema.String, Schema.String, {
-          decode: (s) => Effect.as(Effect.sleep("1 millis"), s.toUpperCase()),
-          encode: ParseResult.succeed
-        })
-      })
       const assets = Sequoia.endpoint("metadata", "assets", { schema: Async })
       const browsed = yield* run(e, assets.browse(e.owner).resources)
       expect(Exit.isSuccess(browsed) && browsed.value.map((a) => a.ref)).toEqual(["TESTMOCK:A-0001", "TESTMOCK:A-0002"])

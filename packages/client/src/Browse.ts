@@ -450,13 +450,8 @@ export const make = (options: {
 
     /** The links a main page's entries left for the client, and the pages they say the service fetched. */
     const leftBy = (entries: ReadonlyArray<unknown>) => {
-      const fetched = new Set<string>()
-      for (const entry of entries) {
-        if (Predicate.isRecord(entry) && typeof entry.request === "string" && entry.request !== "") {
-          fetched.add(keyOf(entry.request))
-        }
-      }
-      const links = [...LinkedLinks.leftContinues(entries), ...LinkedLinks.leftNexts(entries, keyOf)]
+      const fetched = LinkedLinks.requestedPages(entries, keyOf)
+      const links = [...LinkedLinks.leftContinues(entries), ...LinkedLinks.leftNexts(entries, keyOf, fetched)]
       return { links, fetched }
     }
 

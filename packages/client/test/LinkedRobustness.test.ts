@@ -8,17 +8,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { type Browse, Criteria, Linked, type Page, Sequoia } from "@sequoia-sdk/client"
 import type { Emulator } from "@sequoia-sdk/testkit"
 import { Cause, Chunk, Effect, Stream } from "effect"
+import { assetsPath, base, contentsPath, gets, handMade, page, seedOne } from "./linkedSupport.js"
 import { clientLayer, emulator } from "./support.js"
 
 const http = NodeHttpClient.layerUndici
 const contents = Sequoia.endpoint("metadata", "contents")
 const credits = Sequoia.endpoint("metadata", "credits")
-const contentsPath = "/metadata/data/contents"
-const assetsPath = "/metadata/data/assets"
 
 type Json = Record<string, unknown>
 
-const gets = (e: Emulator) => e.requests({ service: "metadata", method: "GET" })
 const refs = (items: ReadonlyArray<Page.Resource>) => items.map((r) => String(r.ref))
 
 const linkedPages = (e: Emulator, browse: Browse.Browse, name = "assets", strict?: boolean) =>
@@ -46,43 +44,12 @@ const expectExactlyOnce = (got: ReadonlyArray<string>, expected: ReadonlyArray<s
   expect([...got].sort()).toEqual([...expected].sort())
 }
 
-/** One content `c1` with `n` assets `a-0001…`; `extra(i)` adds fields to asset i. */
-const seedOne = (e: Emulator, n: number, extra: (i: number) => Json = () => ({})) => {
-  e.seed("metadata", "contents", [{ name: "c1", title: "C1", type: "movie" }])
-  e.seed(
-    "metadata",
-    "assets",
-    Array.from({ length: n }, (_, i) => ({
-      name: `a-${String(i + 1).padStart(4, "0")}`,
-      title: `Asset ${i % 7}`,
-      type: ["image", "video", "text"][i % 3],
-      contentRef: `${e.owner}:c1`,
-      ...extra(i)
-    }))
-  )
-}
-
 const withAssets = (sortSpec?: string, more: (c: Criteria.Criteria) => Criteria.Criteria = (c) => c) =>
   more(
     sortSpec === undefined
       ? Criteria.empty.pipe(Criteria.include("assets"))
       : Criteria.empty.pipe(Criteria.include("assets"), Criteria.param("assets.sort", sortSpec))
   )
-
-/** A hand-made main page with these `meta.linked.assets` entries (and no next main page). */
-const handMade = (e: Emulator, entries: ReadonlyArray<unknown>, linked: ReadonlyArray<Json> = []) =>
-  e.fault({
-    path: contentsPath,
-    action: {
-      bodyText: JSON.stringify({
-        meta: { page: 1, perPage: 100, linked: { assets: entries } },
-        contents: [{ ref: `${e.owner}:c1` }],
-        linked: { assets: linked }
-      })
-    }
-  })
-
-const page = (body: Json) => ({ bodyText: JSON.stringify(body) })
 
 describe("whole browses: every asset exactly once", () => {
   for (const mode of ["page", "continue"] as const) {
@@ -237,8 +204,6 @@ describe("strict mode and failures in page mode", () => {
 })
 
 describe("hostile meta.linked entries (hand-made main pages)", () => {
-  const base = "/data/assets?count=true&withContentRef=testmock%3Ac1"
-
   it("uniqueNexts / leftToFollow never throw on odd entries", () => {
     const odd: ReadonlyArray<unknown> = [
       null,

@@ -8,45 +8,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { Auth, Criteria, type Linked, Sequoia } from "@sequoia-sdk/client"
 import type { Emulator } from "@sequoia-sdk/testkit"
 import { Cause, Chunk, Context, Effect, Exit, Fiber, ParseResult, Schema, Stream } from "effect"
+import { assetsPath, base, contentsPath, gets, handMade, page, seedOne } from "./linkedSupport.js"
 import { clientLayer, emulator } from "./support.js"
 
 const http = NodeHttpClient.layerUndici
 const contents = Sequoia.endpoint("metadata", "contents")
-const contentsPath = "/metadata/data/contents"
-const assetsPath = "/metadata/data/assets"
-const base = "/data/assets?count=true&withContentRef=testmock%3Ac1"
 
 type Json = Record<string, unknown>
 
-const gets = (e: Emulator) => e.requests({ service: "metadata", method: "GET" })
-const page = (body: Json) => ({ bodyText: JSON.stringify(body) })
 const withAssets = Criteria.empty.pipe(Criteria.include("assets"))
-
-/** A hand-made main page with these `meta.linked.assets` entries and included assets (no next main page). */
-const handMade = (e: Emulator, entries: ReadonlyArray<unknown>, linked: ReadonlyArray<unknown> = [], times = 1) =>
-  e.fault({
-    path: contentsPath,
-    times,
-    action: page({
-      meta: { page: 1, perPage: 100, linked: { assets: entries } },
-      contents: [{ ref: `${e.owner}:c1` }],
-      linked: { assets: linked }
-    })
-  })
-
-const seedOne = (e: Emulator, n: number) => {
-  e.seed("metadata", "contents", [{ name: "c1", title: "C1", type: "movie" }])
-  e.seed(
-    "metadata",
-    "assets",
-    Array.from({ length: n }, (_, i) => ({
-      name: `a-${String(i + 1).padStart(4, "0")}`,
-      title: `Asset ${i}`,
-      type: ["image", "video", "text"][i % 3],
-      contentRef: `${e.owner}:c1`
-    }))
-  )
-}
 
 const run = <A, E>(e: Emulator, stream: Stream.Stream<A, E, Sequoia.Sequoia>) =>
   stream.pipe(Stream.runCollect, Effect.map(Chunk.toReadonlyArray), Effect.provide(clientLayer(e, http)), Effect.exit)

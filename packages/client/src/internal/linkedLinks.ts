@@ -90,20 +90,29 @@ export const leftContinues = (entries: ReadonlyArray<unknown>): ReadonlyArray<Le
   return links
 }
 
-/**
- * The `next` links of entries without a `continue` link whose page no entry's `request` fetched, one per
- * page, in the order sent. Requests and links are compared by `keyOf`: {@link pageKey} as written, unless the
- * caller resolves them first.
- */
-export const leftNexts = (
+/** The pages the entries' `request`s fetched, by `keyOf` ({@link pageKey} as written by default). */
+export const requestedPages = (
   entries: ReadonlyArray<unknown>,
   keyOf: (link: string) => string = pageKey
-): ReadonlyArray<LeftLink> => {
+): Set<string> => {
   const requested = new Set<string>()
   for (const entry of entries) {
     const request = Predicate.isRecord(entry) ? requestOf(entry) : undefined
     if (request !== undefined) requested.add(keyOf(request))
   }
+  return requested
+}
+
+/**
+ * The `next` links of entries without a `continue` link whose page no entry's `request` fetched, one per
+ * page, in the order sent. Requests and links are compared by `keyOf`: {@link pageKey} as written, unless the
+ * caller resolves them first (and passes the {@link requestedPages} it already has).
+ */
+export const leftNexts = (
+  entries: ReadonlyArray<unknown>,
+  keyOf: (link: string) => string = pageKey,
+  requested: ReadonlySet<string> = requestedPages(entries, keyOf)
+): ReadonlyArray<LeftLink> => {
   const links: Array<LeftLink> = []
   const taken = new Set<string>()
   for (const entry of entries) {

@@ -137,8 +137,7 @@ export const interpretQuery = (
     const rel = name.slice(0, -".sort".length)
     if (!include.includes(rel)) continue
     const keys = listParamSort(name, value)
-    const byRef = keys.length === 0 || (keys.length === 1 && keys[0]!.path === "ref" && !keys[0]!.desc)
-    if (!byRef) relSort.set(rel, { spec: value, keys })
+    if (!isRefOrder(keys)) relSort.set(rel, { spec: value, keys })
   }
   const relFilters = new Map<string, Array<readonly [string, string]>>()
   for (const [name, value] of relPairs) {
@@ -185,7 +184,7 @@ export const interpretQuery = (
 
   const sortValue = single.get("sort")
   const sort: Array<SortKey> = sortValue === undefined ? [] : listParamSort("sort", sortValue)
-  const defaultOrder = sort.length === 0 || (sort.length === 1 && sort[0]!.path === "ref" && !sort[0]!.desc)
+  const defaultOrder = isRefOrder(sort)
   const q = single.get("q")
   if (q !== undefined && q.trim() === "") throw badRequest("\"q\" is not allowed to be empty", "query", ["q"])
   const qFields = ctx.resourceful?.filters.get("q")?.includes
@@ -222,6 +221,10 @@ export const interpretQuery = (
     }
   }
 }
+
+/** Whether a sort is the default order: none, or `ref` ascending. */
+const isRefOrder = (keys: ReadonlyArray<SortKey>): boolean =>
+  keys.length === 0 || (keys.length === 1 && keys[0]!.path === "ref" && !keys[0]!.desc)
 
 const listParamSort = (name: string, value: string): Array<SortKey> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
